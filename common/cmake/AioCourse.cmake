@@ -1,0 +1,124 @@
+# The course's CMake helpers: a chapter, its exercises and its compile-fail tests are each
+# declared in one call.
+#
+#   aio_chapter(NN [SOURCES ...] [DEPENDS NN...] [DEMO_SOURCES ...] [DEMO_MAIN file]
+#               [DEMOS name...] [HEADLINE name...] [TESTS ...])
+#   aio_exercises(NN)
+#   aio_compile_fail(NN NAME SOURCE REGEX)
+#
+# See docs/maintainers.md for what each call builds.
+include_guard(GLOBAL)
+include(Catch)
+
+set(AIO_TEST_TIMEOUT 30 CACHE STRING "Seconds one test may run before CTest stops it")
+set(AIO_DEMO_DIR "${CMAKE_BINARY_DIR}/demos")
+
+# _aio_find_dir(<out-var> <top> <NN>): the directory <top>/NN-name, or an error.
+function(_aio_find_dir out top nn)
+  file(GLOB found LIST_DIRECTORIES true "${PROJECT_SOURCE_DIR}/${top}/${nn}-*")
+  list(LENGTH found n)
+  if(NOT n EQUAL 1)
+    message(FATAL_ERROR "expected exactly one directory ${top}/${nn}-*, found ${n}")
+  endif()
+  set(${out} "${found}" PARENT_SCOPE)
+endfunction()
+
+# Test programs: linked with the course's Catch main, every test case registered with CTest
+# under a prefix, a label and a timeout.
+function(_aio_test_program target label)
+  target_link_libraries(${target} PRIVATE aio_testing)
+  catch_discover_tests(${target}
+    TEST_PREFIX "${label}/"
+    PROPERTIES LABELS "${label}" TIMEOUT "${AIO_TEST_TIMEOUT}")
+endfunction()
+
+function(aio_chapter nn)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DEMO_MAIN" "SOURCES;DEPENDS;DEMO_SOURCES;DEMOS;HEADLINE;TESTS")
+  set(lib aio_ch${nn})
+  set(deps aio_common)
+  foreach(dep IN LISTS arg_DEPENDS)
+    list(APPEND deps aio_ch${dep})
+  endforeach()
+  if(arg_SOURCES)
+    add_library(${lib} STATIC ${arg_SOURCES})
+    target_include_directories(${lib} PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}")
+    target_link_libraries(${lib} PUBLIC ${deps})
+  else()
+    add_library(${lib} INTERFACE)
+    target_include_directories(${lib} INTERFACE "${CMAKE_CURRENT_SOURCE_DIR}")
+    target_link_libraries(${lib} INTERFACE ${deps})
+  endif()
+  add_custom_target(ch${nn})
+  add_dependencies(ch${nn} ${lib})
+
+  # Demos: one program, chNN_demo <name>, whose demo functions tests can call too.
+  set(listing "")
+  if(arg_DEMO_SOURCES)
+    add_library(aio_ch${nn}_demos STATIC ${arg_DEMO_SOURCES})
+    target_link_libraries(aio_ch${nn}_demos PUBLIC ${lib})
+    target_include_directories(aio_ch${nn}_demos PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/examples")
+    add_executable(ch${nn}_demo ${arg_DEMO_MAIN})
+    target_link_libraries(ch${nn}_demo PRIVATE aio_ch${nn}_demos)
+    set_target_properties(ch${nn}_demo PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${AIO_DEMO_DIR}")
+    add_dependencies(ch${nn} ch${nn}_demo)
+    foreach(demo IN LISTS arg_HEADLINE)
+      string(APPEND listing "headline\t${demo}\t$<TARGET_FILE:ch${nn}_demo>\n")
+    endforeach()
+    foreach(demo IN LISTS arg_DEMOS)
+      string(APPEND listing "demo\t${demo}\t$<TARGET_FILE:ch${nn}_demo>\n")
+      set_property(GLOBAL APPEND PROPERTY AIO_DOC_DEMOS "ch${nn}_demo|${demo}")
+    endforeach()
+  endif()
+  file(GENERATE OUTPUT "${AIO_DEMO_DIR}/ch${nn}.txt" CONTENT "${listing}")
+
+  if(arg_TESTS)
+    add_executable(ch${nn}_tests ${arg_TESTS})
+    target_link_libraries(ch${nn}_tests PRIVATE ${lib})
+    if(TARGET aio_ch${nn}_demos)
+      target_link_libraries(ch${nn}_tests PRIVATE aio_ch${nn}_demos)
+    endif()
+    _aio_test_program(ch${nn}_tests ch${nn})
+    add_dependencies(ch${nn} ch${nn}_tests)
+  endif()
+endfunction()
+
+# The exercises of chapter NN: one test source set, compiled twice.
+#   exNN_tests  against the learner's files in exercises/NN-*/   (label exNN, what `grade` runs)
+#   solNN_tests against the reference answers in solutions/NN-*/ (label solNN, must pass)
+# and honesty.exNN, which passes only if every exercise test fails on the untouched stubs.
+function(aio_exercises nn)
+  _aio_find_dir(ex_dir exercises ${nn})
+  _aio_find_dir(sol_dir solutions ${nn})
+  file(GLOB tests CONFIGURE_DEPENDS "${ex_dir}/tests/*.cpp")
+  foreach(flavour ex sol)
+    set(dir "${${flavour}_dir}")
+    file(GLOB sources CONFIGURE_DEPENDS "${dir}/*.cpp")
+    set(target ${flavour}${nn}_tests)
+    add_executable(${target} ${tests} ${sources})
+    # The exercise directory comes first, so `#include "countdown.hpp"` finds the learner's file.
+    target_include_directories(${target} BEFORE PRIVATE "${dir}")
+    target_link_libraries(${target} PRIVATE aio_ch${nn})
+    set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/exercises")
+    _aio_test_program(${target} ${flavour}${nn})
+    add_custom_target(${flavour}${nn} DEPENDS ${target})
+  endforeach()
+  add_test(NAME honesty.ex${nn} COMMAND ex${nn}_tests --aio-all-must-fail)
+  set_tests_properties(honesty.ex${nn} PROPERTIES LABELS honesty TIMEOUT "${AIO_TEST_TIMEOUT}")
+endfunction()
+
+# A source that must NOT compile, and the diagnostic that says why. The test passes only
+# if the compiler rejects the file with a message matching REGEX, so a typo in the test
+# source (a different error) fails it.
+function(aio_compile_fail nn name source regex)
+  set(probe aio_compile_fail_${name})
+  # Never built: it only lends the test the chapter's include directories.
+  add_library(${probe} OBJECT EXCLUDE_FROM_ALL "${source}")
+  target_link_libraries(${probe} PRIVATE aio_ch${nn})
+  get_filename_component(path "${source}" ABSOLUTE)
+  add_test(NAME compile-fail.${name}
+    COMMAND "${CMAKE_CXX_COMPILER}" -std=c++20 -fsyntax-only ${AIO_WARNING_FLAGS}
+            "-I$<JOIN:$<TARGET_PROPERTY:${probe},INCLUDE_DIRECTORIES>,;-I>" "${path}"
+    COMMAND_EXPAND_LISTS)
+  set_tests_properties(compile-fail.${name} PROPERTIES
+    PASS_REGULAR_EXPRESSION "${regex}" LABELS "compile-fail;ch${nn}" TIMEOUT "${AIO_TEST_TIMEOUT}")
+endfunction()

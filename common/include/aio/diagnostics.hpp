@@ -1,0 +1,80 @@
+// The diagnostics sink: the one place every loop of the course reports a pitfall to.
+// Demos print the reports (like asyncio's debug mode); the test harness turns them into
+// test failures; the grader shows them to the learner with their fix.
+#pragma once
+
+#include "aio/origin.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace aio {
+
+/// The mistakes the runtime can see happen. Each one has a report and a fix.
+enum class Pitfall {
+  never_run,                 ///< created (a generator, a coroutine) but never run or awaited
+  blocked_loop,              ///< one step held the loop for longer than the threshold
+  exception_never_retrieved, ///< a task failed and nobody looked at its exception
+  destroyed_pending,         ///< destroyed while it still had work to do
+  nested_run,                ///< a loop was run from inside a running loop
+  deadlock,                  ///< nothing is ready and nothing can ever become ready
+};
+
+/// A short name for the pitfall, as used in reports: `"never run"`, `"blocked loop"`, ...
+std::string_view name(Pitfall pitfall) noexcept;
+
+/// One pitfall seen by the runtime.
+struct PitfallReport {
+  Pitfall kind;        ///< Which mistake.
+  std::string summary; ///< One line naming the culprit: "generator 'fibonacci' was created but never run".
+  Origin origin;       ///< Where the culprit is defined.
+  std::string fix;     ///< What to do about it, in one sentence.
+
+  /// The full text: the summary, then an "in function, file:line" line and a "fix:" line.
+  std::string text() const;
+};
+
+/// Receives pitfall reports. Implementations must be safe to call from any thread.
+class DiagnosticSink {
+public:
+  virtual ~DiagnosticSink() = default;
+  /// Called once per pitfall, on the thread that saw it.
+  virtual void report(const PitfallReport& report) = 0;
+};
+
+/// Sends `report` to the current sink (by default: standard error, after flushing stdout).
+void report(const PitfallReport& report);
+
+/// Makes `sink` the current sink and returns the previous one; `nullptr` restores the default.
+DiagnosticSink* set_sink(DiagnosticSink* sink) noexcept;
+
+/// Installs a sink for the lifetime of a scope, then puts the previous one back.
+class ScopedSink {
+public:
+  /// Makes `sink` current until this object is destroyed.
+  explicit ScopedSink(DiagnosticSink& sink) noexcept : previous_(set_sink(&sink)) {}
+  ~ScopedSink() { set_sink(previous_); }
+  ScopedSink(const ScopedSink&) = delete;
+  ScopedSink& operator=(const ScopedSink&) = delete;
+
+private:
+  DiagnosticSink* previous_;
+};
+
+/// A step longer than this is reported as a blocked loop (asyncio's `slow_callback_duration`).
+/// 100 ms by default; the test harness lowers it.
+std::chrono::nanoseconds slow_step_threshold() noexcept;
+/// Sets the blocked-loop threshold for every loop in the process; returns the previous value.
+std::chrono::nanoseconds set_slow_step_threshold(std::chrono::nanoseconds threshold) noexcept;
+
+/// Whether loops time their steps (one clock read per step). On by default, as the course is
+/// about seeing mistakes; benchmarks switch it off to measure the bare loop.
+bool debug_checks() noexcept;
+/// Switches step timing on or off for every loop in the process; returns the previous value.
+bool set_debug_checks(bool on) noexcept;
+
+/// Formats a duration for people: "1002 ms", "350 us".
+std::string format_duration(std::chrono::nanoseconds duration);
+
+} // namespace aio

@@ -1,0 +1,127 @@
+// The course's test main, compiled once for every test program.
+//
+// Beyond Catch2's own main it adds two things the grader relies on:
+// - with AIO_GRADE_REPORT=<file> set, a line-based record of each test case (its first
+//   failure, the pitfalls reported, whether it reached an AIO_TODO) for `./course grade`;
+// - `--aio-all-must-fail`, the honesty check CI runs on the untouched exercise stubs: the
+//   run passes only if it ran tests and every one of them failed.
+#define CATCH_CONFIG_RUNNER
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
+#include "aio/testing/guard.hpp"
+#include "aio/todo.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Tally {
+  int cases = 0;
+  std::vector<std::string> passed;
+};
+Tally tally;
+
+std::string one_line(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+class GradeListener : public Catch::TestEventListenerBase {
+public:
+  using TestEventListenerBase::TestEventListenerBase;
+
+  void testCaseStarting(const Catch::TestCaseInfo& info) override {
+    todos_before_ = aio::todo_count();
+    first_failure_shown_ = false;
+    if (const char* path = std::getenv("AIO_GRADE_REPORT"); path != nullptr && !out_) {
+      out_ = std::make_unique<std::ofstream>(path, std::ios::app);
+    }
+    write("case\t" + info.name);
+  }
+
+  bool assertionEnded(const Catch::AssertionStats& stats) override {
+    const auto& result = stats.assertionResult;
+    if (result.isOk()) return true;
+    const std::string message = result.getMessage();
+    if (starts_with(message, aio::testing::pitfall_prefix)) {
+      write("pitfall\t" + one_line(message.substr(std::strlen(aio::testing::pitfall_prefix))));
+      return true;
+    }
+    if (starts_with(message, aio::testing::not_started_prefix)) {
+      write("todo\t" + one_line(message.substr(std::strlen(aio::testing::not_started_prefix))));
+      return true;
+    }
+    if (first_failure_shown_) return true;
+    first_failure_shown_ = true;
+    std::string detail;
+    if (result.hasExpression()) {
+      detail += result.getExpressionInMacro();
+      if (result.hasExpandedExpression()) detail += "\nwith expansion: " + result.getExpandedExpression();
+    }
+    for (const auto& info : stats.infoMessages) detail += "\n" + info.message;
+    if (!message.empty()) detail += (detail.empty() ? "" : "\n") + message;
+    const auto& where = result.getSourceInfo();
+    write("fail\t" + std::string(where.file) + ":" + std::to_string(where.line) + "\t" + one_line(detail));
+    return true;
+  }
+
+  void testCaseEnded(const Catch::TestCaseStats& stats) override {
+    const bool ok = stats.totals.assertions.failed == 0 && stats.totals.testCases.failed == 0;
+    ++tally.cases;
+    if (ok) tally.passed.push_back(stats.testInfo.name);
+    if (aio::todo_count() != todos_before_) write("todo"); // reached even if the test swallowed it
+    write(ok ? "end\tpassed" : "end\tfailed");
+  }
+
+private:
+  void write(const std::string& line) {
+    if (out_) *out_ << line << '\n' << std::flush;
+  }
+
+  std::unique_ptr<std::ofstream> out_;
+  unsigned long todos_before_ = 0;
+  bool first_failure_shown_ = false;
+};
+
+} // namespace
+
+CATCH_REGISTER_LISTENER(GradeListener)
+
+int main(int argc, char** argv) {
+  bool all_must_fail = false;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--aio-all-must-fail") == 0) all_must_fail = true;
+    else args.push_back(argv[i]);
+  }
+  Catch::Session session;
+  const int rc = session.run(static_cast<int>(args.size()), args.data());
+  if (!all_must_fail) return rc;
+
+  // Honesty: an exercise test that passes on the untouched stub checks nothing.
+  if (tally.cases == 0) {
+    std::cerr << "honesty check: no test case ran\n";
+    return 1;
+  }
+  for (const auto& name : tally.passed) {
+    std::cerr << "honesty check: test '" << name << "' passes on the untouched stub, so it cannot tell a "
+              << "finished exercise from an unfinished one\n";
+  }
+  if (!tally.passed.empty()) return 1;
+  std::cout << "honesty check: all " << tally.cases << " test cases fail on the untouched stubs, as they should\n";
+  return 0;
+}

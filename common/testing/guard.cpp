@@ -1,0 +1,67 @@
+// The pitfall guard behind AIO_TEST_CASE.
+#include "aio/testing/guard.hpp"
+
+#include "aio/todo.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace aio::testing {
+
+void RecordingSink::report(const PitfallReport& report) {
+  std::lock_guard lock(mutex_);
+  reports_.push_back(report);
+}
+
+std::vector<PitfallReport> RecordingSink::reports() const {
+  std::lock_guard lock(mutex_);
+  return reports_;
+}
+
+std::size_t RecordingSink::count(Pitfall kind) const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& r : reports_) n += r.kind == kind ? 1 : 0;
+  return n;
+}
+
+namespace {
+
+class ScopedThreshold {
+public:
+  explicit ScopedThreshold(std::chrono::nanoseconds t) : previous_(set_slow_step_threshold(t)) {}
+  ~ScopedThreshold() { set_slow_step_threshold(previous_); }
+  ScopedThreshold(const ScopedThreshold&) = delete;
+  ScopedThreshold& operator=(const ScopedThreshold&) = delete;
+
+private:
+  std::chrono::nanoseconds previous_;
+};
+
+// Each pitfall becomes a failed check of its own, so all of them are shown, not just the first.
+void fail_on_pitfalls(const RecordingSink& sink) {
+  for (const auto& report : sink.reports()) {
+    FAIL_CHECK(pitfall_prefix << report.text());
+  }
+}
+
+} // namespace
+
+void run_guarded(void (*body)()) {
+  RecordingSink sink;
+  {
+    ScopedSink scoped(sink);
+    ScopedThreshold threshold(guarded_slow_step);
+    try {
+      body();
+    } catch (const NotImplemented& todo) {
+      fail_on_pitfalls(sink);
+      FAIL(not_started_prefix << todo.what());
+    } catch (...) {
+      fail_on_pitfalls(sink); // a pitfall is often why the test failed: show it with the failure
+      throw;
+    }
+  }
+  fail_on_pitfalls(sink);
+}
+
+} // namespace aio::testing
