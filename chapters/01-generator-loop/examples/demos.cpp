@@ -66,6 +66,7 @@ Generator<int> blocking_download(int chunks) {
 // [blocking-download]
 
 void pitfalls() {
+  std::cout << "-- a generator never run --\n";
   // [forgotten]
   {
     auto first = fibonacci(2);

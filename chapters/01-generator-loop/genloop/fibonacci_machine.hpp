@@ -15,6 +15,7 @@ namespace genloop {
 /// `fibonacci(n)` as a hand-written generator: each `resume()` runs to the next "yield".
 class FibonacciMachine {
 public:
+  /// Nothing runs yet: like calling a generator function in Python, this only creates it.
   explicit FibonacciMachine(int n) : n_(n) {}
 
   /// Runs until the next yield point. Returns true if it yielded (call again later),

@@ -56,7 +56,9 @@ public:
   };
   // [promise]
 
+  /// Takes over `other`'s frame; `other` becomes empty (done, never reported).
   Generator(Generator&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  /// Destroys this generator's frame (reporting it if it never ran), then takes over `other`'s.
   Generator& operator=(Generator&& other) noexcept {
     Generator(std::move(other)).swap(*this);
     return *this;
@@ -89,16 +91,21 @@ public:
   /// Input iterator for range-for: `for (int x : fibonacci(5))`.
   class iterator {
   public:
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-    iterator() = default;
+    using value_type = T;                ///< What `*it` refers to.
+    using difference_type = std::ptrdiff_t; ///< Required of iterators; never used.
+    iterator() = default;                ///< The end position.
+    /// Positioned at `owner`'s current value.
     explicit iterator(Generator* owner) : owner_(owner) {}
+    /// The current value.
     const T& operator*() const { return owner_->value(); }
+    /// Resumes the generator to its next value (or to the end).
     iterator& operator++() {
       if (!owner_->resume()) owner_ = nullptr;
       return *this;
     }
+    /// As `++it`; input iterators return nothing useful here.
     void operator++(int) { ++*this; }
+    /// True at the end of the sequence.
     friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.owner_ == nullptr; }
 
   private:
