@@ -31,9 +31,11 @@ Tally tally;
 std::string one_line(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += ' ';
-    else out += c;
+    switch (c) {
+    case '\n': out += "\\n"; break;
+    case '\t': out += ' '; break;
+    default: out += c;
+    }
   }
   return out;
 }
@@ -105,8 +107,11 @@ int main(int argc, char** argv) {
   bool all_must_fail = false;
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--aio-all-must-fail") == 0) all_must_fail = true;
-    else args.push_back(argv[i]);
+    if (std::strcmp(argv[i], "--aio-all-must-fail") == 0) {
+      all_must_fail = true;
+    } else {
+      args.push_back(argv[i]);
+    }
   }
   Catch::Session session;
   const int rc = session.run(static_cast<int>(args.size()), args.data());

@@ -27,8 +27,9 @@ Generator<int> fibonacci(int n) {
 
 Generator<int> squares(int n) {
   for (int i = 0; i < n; ++i) {
-    std::cout << "Square(" << i << "): " << i * i << '\n';
-    co_yield i * i;
+    const int square = i * i;
+    std::cout << "Square(" << i << "): " << square << '\n';
+    co_yield square;
   }
 }
 

@@ -17,8 +17,8 @@ EventLoop::~EventLoop() {
     if (job->steps == 0) continue; // a generator that never ran reports that itself
     const aio::Origin origin = job->origin();
     aio::report({aio::Pitfall::destroyed_pending,
-                 "generator '" + std::string(origin.function) + "' was destroyed after " +
-                     std::to_string(job->steps) + " step(s), before it finished",
+                 "generator '" + std::string(origin.function) + "' was destroyed after " + std::to_string(job->steps) +
+                     " step(s), before it finished",
                  origin, "run the loop until it is empty (run_forever) before dropping it"});
   }
 }
@@ -46,9 +46,8 @@ bool EventLoop::run_once() {
 
 void EventLoop::run_forever(aio::Origin caller) {
   if (running_) {
-    aio::report({aio::Pitfall::nested_run,
-                 "run_forever() was called from inside a step of the loop that is running it", caller,
-                 "a step must return to the loop; queue more work with loop.add() instead"});
+    aio::report({aio::Pitfall::nested_run, "run_forever() was called from inside a step of the loop that is running it",
+                 caller, "a step must return to the loop; queue more work with loop.add() instead"});
     throw std::logic_error("EventLoop::run_forever: the loop is already running");
   }
   running_ = true;

@@ -30,8 +30,7 @@ public:
     case State::suspended: // resumed after a yield: finish that loop iteration
       ++i_;
       break;
-    case State::finished:
-      return false;
+    case State::finished: return false;
     }
     if (i_ < n_) {
       std::tie(a_, b_) = std::pair{b_, a_ + b_};

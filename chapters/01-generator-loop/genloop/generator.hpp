@@ -91,9 +91,9 @@ public:
   /// Input iterator for range-for: `for (int x : fibonacci(5))`.
   class iterator {
   public:
-    using value_type = T;                ///< What `*it` refers to.
+    using value_type = T;                   ///< What `*it` refers to.
     using difference_type = std::ptrdiff_t; ///< Required of iterators; never used.
-    iterator() = default;                ///< The end position.
+    iterator() = default;                   ///< The end position.
     /// Positioned at `owner`'s current value.
     explicit iterator(Generator* owner) : owner_(owner) {}
     /// The current value.
@@ -129,8 +129,7 @@ private:
     if (!handle_.promise().started_) {
       const aio::Origin origin = handle_.promise().origin_;
       aio::report({aio::Pitfall::never_run,
-                   "generator '" + std::string(origin.function) + "' was created but never run",
-                   origin,
+                   "generator '" + std::string(origin.function) + "' was created but never run", origin,
                    "its body runs only when something resumes it: give it to the loop "
                    "(loop.add(std::move(gen))) or iterate it"});
     }

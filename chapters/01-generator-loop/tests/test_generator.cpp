@@ -51,12 +51,10 @@ AIO_TEST_CASE("the hand-written machine returns fibonacci's result once finished
 
 AIO_TEST_CASE("a generator and the machine produce the same numbers", "[ch01][generator]") {
   CaptureStdout out;
-  for ([[maybe_unused]] int v : genloop::demos::fibonacci(6)) {
-  }
+  for ([[maybe_unused]] int v : genloop::demos::fibonacci(6)) {}
   const std::string from_coroutine = out.text();
   genloop::FibonacciMachine machine(6);
-  while (machine.resume()) {
-  }
+  while (machine.resume()) {}
   CHECK(out.text() == from_coroutine + from_coroutine);
 }
 
@@ -86,6 +84,5 @@ AIO_TEST_CASE("the promise records the coroutine's name and file", "[ch01][gener
   CHECK(std::string(origin.function) == "squares");
   CHECK(std::string(origin.file) == "chapters/01-generator-loop/examples/demos.cpp");
   CaptureStdout quiet;
-  while (gen.resume()) {
-  }
+  while (gen.resume()) {}
 }

@@ -54,13 +54,11 @@ TEST_CASE("generators that ran, were iterated or were moved from are not reporte
     loop.add(genloop::demos::fibonacci(2));
     loop.run_forever();
   }
-  for ([[maybe_unused]] int v : genloop::demos::squares(2)) {
-  }
+  for ([[maybe_unused]] int v : genloop::demos::squares(2)) {}
   {
     auto gen = genloop::demos::squares(1);
     auto taken = std::move(gen);
-    while (taken.resume()) {
-    }
+    while (taken.resume()) {}
   }
   CHECK(sink.reports().empty());
 }

@@ -92,8 +92,7 @@ AIO_TEST_CASE("a generator added during a step runs after the ones already queue
                       "spawner ends\n");
 }
 
-AIO_TEST_CASE("an exception in a step reaches the caller of run_forever and drops that generator",
-              "[ch01][loop]") {
+AIO_TEST_CASE("an exception in a step reaches the caller of run_forever and drops that generator", "[ch01][loop]") {
   genloop::EventLoop loop(nullptr);
   auto failing = []() -> genloop::Generator<int> {
     co_yield 1;

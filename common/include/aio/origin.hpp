@@ -18,8 +18,7 @@ struct Origin {
   unsigned line = 0;          ///< 1-based line number.
 
   /// The position of the expression that evaluates this default argument.
-  static constexpr Origin here(const char* function = __builtin_FUNCTION(),
-                               const char* file = __builtin_FILE(),
+  static constexpr Origin here(const char* function = __builtin_FUNCTION(), const char* file = __builtin_FILE(),
                                unsigned line = __builtin_LINE()) noexcept {
     return Origin{function, file, line};
   }

@@ -47,5 +47,5 @@ void run_guarded(void (*body)());
 #define AIO_TEST_CASE(name, tags) AIO_TESTING_CASE_IMPL(AIO_TESTING_CAT(aio_guarded_body_, __LINE__), name, tags)
 #define AIO_TESTING_CASE_IMPL(body, name, tags)                                                                        \
   static void body();                                                                                                  \
-  TEST_CASE(name, tags) { ::aio::testing::run_guarded(&body); }                                                        \
+  TEST_CASE(name, tags) { ::aio::testing::run_guarded(body); }                                                         \
   static void body()
