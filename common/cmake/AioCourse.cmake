@@ -2,7 +2,7 @@
 # declared in one call.
 #
 #   aio_chapter(NN [SOURCES ...] [DEPENDS NN...] [DEMO_SOURCES ...] [DEMO_MAIN file]
-#               [DEMOS name...] [HEADLINE name...] [TESTS ...])
+#               [DEMOS name...] [HEADLINE name...] [TESTS ...] [BENCHMARKS ...])
 #   aio_exercises(NN)
 #   aio_compile_fail(NN NAME SOURCE REGEX)
 #
@@ -33,7 +33,7 @@ function(_aio_test_program target label)
 endfunction()
 
 function(aio_chapter nn)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DEMO_MAIN" "SOURCES;DEPENDS;DEMO_SOURCES;DEMOS;HEADLINE;TESTS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "DEMO_MAIN" "SOURCES;DEPENDS;DEMO_SOURCES;DEMOS;HEADLINE;TESTS;BENCHMARKS")
   set(lib aio_ch${nn})
   set(deps aio_common)
   foreach(dep IN LISTS arg_DEPENDS)
@@ -79,6 +79,14 @@ function(aio_chapter nn)
     endif()
     _aio_test_program(ch${nn}_tests ch${nn})
     add_dependencies(ch${nn} ch${nn}_tests)
+  endif()
+
+  # Benchmarks: programs that print figures (`./course bench NN` runs them in Release).
+  if(arg_BENCHMARKS)
+    add_executable(ch${nn}_bench ${arg_BENCHMARKS})
+    target_link_libraries(ch${nn}_bench PRIVATE ${lib})
+    set_target_properties(ch${nn}_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bench")
+    add_dependencies(ch${nn} ch${nn}_bench)
   endif()
 endfunction()
 

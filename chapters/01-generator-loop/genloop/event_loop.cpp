@@ -30,10 +30,10 @@ bool EventLoop::run_once() {
   tasks_.pop_front();
   ++job->steps;
 
-  const bool timed = aio::debug_checks(); // one clock read per step, as asyncio's debug mode
-  const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const bool timed = aio::debug_checks(); // like asyncio's debug mode, but cheap enough to leave on
+  const auto start = timed ? aio::StepClock::now() : aio::StepClock::time_point{};
   const bool yielded = job->resume(); // nothing else runs until this returns
-  if (timed) check_step(*job, std::chrono::steady_clock::now() - start);
+  if (timed) check_step(*job, aio::StepClock::now() - start);
 
   if (yielded) {
     tasks_.push_back(std::move(job)); // not finished: back of the queue
@@ -61,9 +61,9 @@ void EventLoop::run_forever(aio::Origin caller) {
   }
 }
 
-void EventLoop::check_step(const JobBase& job, std::chrono::steady_clock::duration took) const {
+void EventLoop::check_step(const JobBase& job, aio::StepClock::duration took) const {
   const auto threshold = aio::slow_step_threshold();
-  if (took < threshold) return;
+  if (took <= threshold) return;
   const aio::Origin origin = job.origin();
   aio::report({aio::Pitfall::blocked_loop,
                "the loop was blocked for " + aio::format_duration(took) + " by generator '" + origin.function +

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "aio/origin.hpp"
+#include "aio/step_clock.hpp"
 
 #include <chrono>
 #include <concepts>
@@ -69,7 +70,7 @@ private:
     G generator;
   };
 
-  void check_step(const JobBase& job, std::chrono::steady_clock::duration took) const;
+  void check_step(const JobBase& job, aio::StepClock::duration took) const;
 
   std::deque<std::unique_ptr<JobBase>> tasks_;
   std::ostream* trace_;
