@@ -1,0 +1,181 @@
+// The coroutine loop: one step, the loop around it, and its pitfall reports.
+#include "coro/event_loop.hpp"
+
+#include "aio/diagnostics.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace coro {
+namespace {
+
+thread_local EventLoop* running_loop = nullptr;
+
+// The blocked-loop check's view of the current step: which coroutine holds the loop, since when.
+struct Slice {
+  bool active = false;   // inside a timed step
+  bool reported = false; // a slice of this step was already reported
+  const PromiseBase* who = nullptr;
+  aio::StepClock::time_point since{};
+};
+thread_local Slice slice;
+
+// Makes a loop the running one for a scope; refuses to nest.
+class Running {
+public:
+  explicit Running(EventLoop& loop, aio::Origin caller) {
+    refuse_nested_run(caller);
+    running_loop = &loop;
+  }
+  ~Running() { running_loop = nullptr; }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+};
+
+std::string name_of(const PromiseBase* promise) {
+  return promise != nullptr ? "coroutine '" + std::string(promise->origin().function) + "'" : "a coroutine";
+}
+
+// [blame]
+void report_blocked(const PromiseBase* who, aio::StepClock::duration took) {
+  const auto threshold = aio::slow_step_threshold();
+  aio::report({aio::Pitfall::blocked_loop,
+               "the loop was blocked for " + aio::format_duration(took) + " by " + name_of(who) + " (limit " +
+                   aio::format_duration(threshold) + "): no other coroutine could run meanwhile",
+               who != nullptr ? who->origin() : aio::Origin{},
+               "use co_await coro::sleep(...) instead of std::this_thread::sleep_for: a coroutine must never block "
+               "the loop"});
+}
+
+// Closes the running coroutine's slice at `now`, reporting it if it held the loop too long.
+void close_slice(aio::StepClock::time_point now) {
+  const auto took = now - slice.since;
+  if (took > aio::slow_step_threshold()) {
+    slice.reported = true;
+    report_blocked(slice.who, took);
+  }
+}
+// [blame]
+
+} // namespace
+
+namespace detail {
+void note_switch(const PromiseBase* to) noexcept {
+  if (!slice.active) return;
+  const auto now = aio::StepClock::now();
+  close_slice(now);
+  slice.who = to;
+  slice.since = now;
+}
+} // namespace detail
+
+void refuse_nested_run(aio::Origin caller) {
+  if (running_loop == nullptr) return;
+  aio::report({aio::Pitfall::nested_run, "a loop was started while another loop is running on this thread", caller,
+               "inside a coroutine, co_await the task instead of calling run() on it"});
+  throw std::logic_error("coro::run() cannot be called from a running loop: co_await the task instead");
+}
+
+EventLoop& EventLoop::current() {
+  if (running_loop == nullptr) {
+    throw std::logic_error("no running loop: coro::sleep() and friends only work inside coro::run(...)");
+  }
+  return *running_loop;
+}
+
+EventLoop::~EventLoop() {
+  for (void* frame : spawned_) {
+    const auto handle = std::coroutine_handle<Task<>::promise_type>::from_address(frame);
+    const auto& promise = handle.promise();
+    aio::report({aio::Pitfall::destroyed_pending,
+                 "task '" + std::string(promise.origin().function) + "' was destroyed before it finished",
+                 promise.origin(), "let the loop run until every task it runs has finished"});
+    handle.destroy();
+  }
+}
+
+void EventLoop::spawn(Task<> task) {
+  auto handle = task.release();
+  spawned_.insert(handle.address());
+  handle.promise().set_root_observer(this);
+  call_soon(handle, &handle.promise());
+}
+
+void EventLoop::start(PromiseBase& root, std::coroutine_handle<> coroutine) { call_soon(coroutine, &root); }
+
+void EventLoop::call_soon(std::coroutine_handle<> coroutine, const PromiseBase* waiter) {
+  ready_.push_back({coroutine, waiter});
+}
+
+void EventLoop::call_at(TimePoint when, std::coroutine_handle<> coroutine, const PromiseBase* waiter) {
+  timers_.push({when, timer_seq_++, {coroutine, waiter}});
+}
+
+void EventLoop::run_forever() { run_until(nullptr, nullptr); }
+
+// [run-until]
+void EventLoop::run_until(std::coroutine_handle<> main, const PromiseBase* main_promise) {
+  Running running(*this, aio::Origin::here());
+  while (!(main && main.done())) {
+    if (ready_.empty()) {
+      if (timers_.empty()) {
+        if (!main) return;              // run_forever: nothing left to do
+        report_deadlock(*main_promise); // main waits, but nothing can ever wake it
+      }
+      clock_.wait_until(timers_.top().when); // the only place the loop waits
+      while (!timers_.empty() && timers_.top().when <= clock_.now()) {
+        ready_.push_back(timers_.top().ready);
+        timers_.pop();
+      }
+    }
+    const Ready next = ready_.front();
+    ready_.pop_front();
+    step(next);
+    if (spawned_error_) std::rethrow_exception(std::exchange(spawned_error_, nullptr));
+  }
+}
+// [run-until]
+
+// [step]
+void EventLoop::step(const Ready& ready) {
+  if (!aio::debug_checks()) {
+    ready.coroutine.resume();
+    return;
+  }
+  // Timed: each coroutine's slice of the step is checked as control passes between them, so
+  // the report names the coroutine that blocked, not just the one the loop resumed.
+  const auto start = aio::StepClock::now();
+  slice = {true, false, ready.waiter, start};
+  struct EndOfStep {
+    const Ready& ready;
+    aio::StepClock::time_point start;
+    ~EndOfStep() {
+      const auto now = aio::StepClock::now();
+      close_slice(now);
+      // Many short slices can block the loop too: then blame the coroutine the loop resumed.
+      if (!slice.reported && now - start > aio::slow_step_threshold()) report_blocked(ready.waiter, now - start);
+      slice.active = false;
+    }
+  } end_of_step{ready, start};
+  ready.coroutine.resume(); // runs until that coroutine (or one it awaits) suspends
+}
+// [step]
+
+void EventLoop::root_done(PromiseBase& root) noexcept {
+  if (root.error() && !spawned_error_) spawned_error_ = root.error();
+  auto handle = std::coroutine_handle<Task<>::promise_type>::from_promise(static_cast<Task<>::promise_type&>(root));
+  spawned_.erase(handle.address());
+  handle.destroy(); // safe: it is suspended at its final suspend point, and nothing touches it after this
+}
+
+void EventLoop::report_deadlock(const PromiseBase& promise) const {
+  aio::report({aio::Pitfall::deadlock,
+               "coroutine '" + std::string(promise.origin().function) +
+                   "' is waiting, but nothing can ever resume it: no coroutine is ready and no timer is set",
+               promise.origin(),
+               "it awaits something that nobody will complete; check what it (or a task it awaits) "
+               "is waiting for"});
+  throw std::runtime_error("deadlock: the main coroutine can never finish");
+}
+
+} // namespace coro
