@@ -123,15 +123,20 @@ void EventLoop::run_until(std::coroutine_handle<> main, const PromiseBase* main_
         report_deadlock(*main_promise); // main waits, but nothing can ever wake it
       }
       clock_.wait_until(timers_.top().when); // the only place the loop waits
-      while (!timers_.empty() && timers_.top().when <= clock_.now()) {
-        ready_.push_back(timers_.top().ready);
-        timers_.pop();
-      }
     }
-    const Ready next = ready_.front();
-    ready_.pop_front();
-    step(next);
-    if (spawned_error_) std::rethrow_exception(std::exchange(spawned_error_, nullptr));
+    // Every timer that is due joins the ready queue, even while others keep yielding...
+    const TimePoint now = clock_.now();
+    while (!timers_.empty() && timers_.top().when <= now) {
+      ready_.push_back(timers_.top().ready);
+      timers_.pop();
+    }
+    // ...then one pass runs exactly what is ready now; what these steps make ready waits its turn.
+    for (std::size_t n = ready_.size(); n > 0; --n) {
+      const Ready next = ready_.front();
+      ready_.pop_front();
+      step(next);
+      if (spawned_error_) std::rethrow_exception(std::exchange(spawned_error_, nullptr));
+    }
   }
 }
 // [run-until]
