@@ -44,7 +44,7 @@ std::string_view name(Pitfall pitfall) noexcept {
 std::string PitfallReport::text() const {
   std::ostringstream out;
   out << summary;
-  if (origin.line != 0) out << "\n  in " << origin.function << ", " << origin;
+  if (origin.line != 0) out << "\n  in " << origin.name() << ", " << origin;
   if (!fix.empty()) out << "\n  fix: " << fix;
   return out.str();
 }

@@ -69,14 +69,22 @@ public:
     }
     if (first_failure_shown_) return true;
     first_failure_shown_ = true;
+    const auto& where = result.getSourceInfo();
+    if (result.getResultType() == Catch::ResultWas::ThrewException &&
+        result.getExpression().find("Unknown expression") != std::string::npos) {
+      // Thrown outside any check: Catch only knows the last check's line, which would mislead.
+      write("fail\tan exception escaped the test\t" + one_line(message));
+      return true;
+    }
     std::string detail;
     if (result.hasExpression()) {
       detail += result.getExpressionInMacro();
       if (result.hasExpandedExpression()) detail += "\nwith expansion: " + result.getExpandedExpression();
     }
-    for (const auto& info : stats.infoMessages) detail += "\n" + info.message;
+    for (const auto& info : stats.infoMessages) {
+      if (info.message != message) detail += "\n" + info.message;
+    }
     if (!message.empty()) detail += (detail.empty() ? "" : "\n") + message;
-    const auto& where = result.getSourceInfo();
     write("fail\t" + std::string(where.file) + ":" + std::to_string(where.line) + "\t" + one_line(detail));
     return true;
   }

@@ -17,7 +17,7 @@ EventLoop::~EventLoop() {
     if (job->steps == 0) continue; // a generator that never ran reports that itself
     const aio::Origin origin = job->origin();
     aio::report({aio::Pitfall::destroyed_pending,
-                 "generator '" + std::string(origin.function) + "' was destroyed after " + std::to_string(job->steps) +
+                 "generator '" + std::string(origin.name()) + "' was destroyed after " + std::to_string(job->steps) +
                      " step(s), before it finished",
                  origin, "run the loop until it is empty (run_forever) before dropping it"});
   }
@@ -66,9 +66,9 @@ void EventLoop::check_step(const JobBase& job, aio::StepClock::duration took) co
   if (took <= threshold) return;
   const aio::Origin origin = job.origin();
   aio::report({aio::Pitfall::blocked_loop,
-               "the loop was blocked for " + aio::format_duration(took) + " by generator '" + origin.function +
-                   "' in its step " + std::to_string(job.steps) + " (limit " + aio::format_duration(threshold) +
-                   "): every other generator waited",
+               "the loop was blocked for " + aio::format_duration(took) + " by generator '" +
+                   std::string(origin.name()) + "' in its step " + std::to_string(job.steps) + " (limit " +
+                   aio::format_duration(threshold) + "): every other generator waited",
                origin,
                "a step must return quickly: do the work in small pieces with a yield (co_yield) between them, "
                "and never call std::this_thread::sleep_for in a step"});

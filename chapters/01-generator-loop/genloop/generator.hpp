@@ -128,8 +128,8 @@ private:
     if (!handle_) return;
     if (!handle_.promise().started_) {
       const aio::Origin origin = handle_.promise().origin_;
-      aio::report({aio::Pitfall::never_run,
-                   "generator '" + std::string(origin.function) + "' was created but never run", origin,
+      aio::report({aio::Pitfall::never_run, "generator '" + std::string(origin.name()) + "' was created but never run",
+                   origin,
                    "its body runs only when something resumes it: give it to the loop "
                    "(loop.add(std::move(gen))) or iterate it"});
     }

@@ -33,7 +33,7 @@ public:
 };
 
 std::string name_of(const PromiseBase* promise) {
-  return promise != nullptr ? "coroutine '" + std::string(promise->origin().function) + "'" : "a coroutine";
+  return promise != nullptr ? "coroutine '" + std::string(promise->origin().name()) + "'" : "a coroutine";
 }
 
 // [blame]
@@ -88,7 +88,7 @@ EventLoop::~EventLoop() {
     const auto handle = std::coroutine_handle<Task<>::promise_type>::from_address(frame);
     const auto& promise = handle.promise();
     aio::report({aio::Pitfall::destroyed_pending,
-                 "task '" + std::string(promise.origin().function) + "' was destroyed before it finished",
+                 "task '" + std::string(promise.origin().name()) + "' was destroyed before it finished",
                  promise.origin(), "let the loop run until every task it runs has finished"});
     handle.destroy();
   }
@@ -175,7 +175,7 @@ void EventLoop::root_done(PromiseBase& root) noexcept {
 
 void EventLoop::report_deadlock(const PromiseBase& promise) const {
   aio::report({aio::Pitfall::deadlock,
-               "coroutine '" + std::string(promise.origin().function) +
+               "coroutine '" + std::string(promise.origin().name()) +
                    "' is waiting, but nothing can ever resume it: no coroutine is ready and no timer is set",
                promise.origin(),
                "it awaits something that nobody will complete; check what it (or a task it awaits) "

@@ -108,16 +108,18 @@ private:
 
 namespace detail {
 
-// The part of the promise that depends on T: how the value is returned and kept.
+/// The part of a Task's promise that depends on T: how the value is returned and kept.
 template <class T>
 class ResultPromise : public PromiseBase {
 public:
   using PromiseBase::PromiseBase;
+  /// `co_return value;`
   template <class U = T>
   requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     value_.emplace(std::forward<U>(value));
   }
+  /// The value, moved out; or the body's exception, rethrown.
   T take_result() {
     if (error()) std::rethrow_exception(error());
     return std::move(*value_);
@@ -127,11 +129,14 @@ private:
   std::optional<T> value_;
 };
 
+/// A `Task<void>`'s promise: nothing to keep but an exception.
 template <>
 class ResultPromise<void> : public PromiseBase {
 public:
   using PromiseBase::PromiseBase;
+  /// `co_return;` or the end of the body.
   void return_void() noexcept {}
+  /// Rethrows the body's exception, if there was one.
   void take_result() const {
     if (error()) std::rethrow_exception(error());
   }
@@ -230,8 +235,8 @@ private:
     if (!handle_) return;
     if (!handle_.promise().started()) {
       const aio::Origin origin = handle_.promise().origin();
-      aio::report({aio::Pitfall::never_run, "coroutine '" + std::string(origin.function) + "' was never awaited",
-                   origin, "co_await it where you need its result (auto x = co_await f();), or hand it to the loop"});
+      aio::report({aio::Pitfall::never_run, "coroutine '" + std::string(origin.name()) + "' was never awaited", origin,
+                   "co_await it where you need its result (auto x = co_await f();), or hand it to the loop"});
     }
     handle_.destroy();
     handle_ = {};

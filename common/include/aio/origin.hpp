@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ostream>
+#include <string_view>
 
 namespace aio {
 
@@ -16,6 +17,14 @@ struct Origin {
   const char* function = "?"; ///< Unqualified function name, e.g. `fibonacci`.
   const char* file = "?";     ///< Source file, relative to the course's root directory.
   unsigned line = 0;          ///< 1-based line number.
+
+  /// The function's name as reports show it: without template arguments, so `when_all`
+  /// rather than GCC's `when_all<int, std::__cxx11::basic_string<char> >`.
+  std::string_view name() const noexcept {
+    const std::string_view full(function);
+    const auto bracket = full.find('<');
+    return bracket == std::string_view::npos || full.starts_with("operator") ? full : full.substr(0, bracket);
+  }
 
   /// The position of the expression that evaluates this default argument.
   static constexpr Origin here(const char* function = __builtin_FUNCTION(), const char* file = __builtin_FILE(),
