@@ -26,17 +26,6 @@ std::size_t RecordingSink::count(Pitfall kind) const {
 
 namespace {
 
-class ScopedThreshold {
-public:
-  explicit ScopedThreshold(std::chrono::nanoseconds t) : previous_(set_slow_step_threshold(t)) {}
-  ~ScopedThreshold() { set_slow_step_threshold(previous_); }
-  ScopedThreshold(const ScopedThreshold&) = delete;
-  ScopedThreshold& operator=(const ScopedThreshold&) = delete;
-
-private:
-  std::chrono::nanoseconds previous_;
-};
-
 // Each pitfall becomes a failed check of its own, so all of them are shown, not just the first.
 void fail_on_pitfalls(const RecordingSink& sink) {
   for (const auto& report : sink.reports()) {

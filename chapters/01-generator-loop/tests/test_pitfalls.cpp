@@ -20,11 +20,6 @@ using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {
-struct Threshold {
-  explicit Threshold(std::chrono::milliseconds t) : previous(aio::set_slow_step_threshold(t)) {}
-  ~Threshold() { aio::set_slow_step_threshold(previous); }
-  std::chrono::nanoseconds previous;
-};
 
 genloop::Generator<int> sleepy(std::chrono::milliseconds per_step, int steps) {
   for (int i = 0; i < steps; ++i) {
@@ -66,7 +61,7 @@ TEST_CASE("generators that ran, were iterated or were moved from are not reporte
 TEST_CASE("a step that blocks is reported with the generator, its step and the time lost", "[ch01][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scope(sink);
-  Threshold threshold(20ms);
+  aio::testing::ScopedThreshold threshold(20ms);
   genloop::EventLoop loop(nullptr);
   loop.add(sleepy(1ms, 1));  // quick: stays silent
   loop.add(sleepy(60ms, 2)); // blocks: reported for each of its two steps
@@ -82,12 +77,11 @@ TEST_CASE("a step that blocks is reported with the generator, its step and the t
 TEST_CASE("with debug checks off, the loop does not time its steps", "[ch01][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scope(sink);
-  Threshold threshold(1ms);
-  const bool before = aio::set_debug_checks(false);
+  aio::testing::ScopedThreshold threshold(1ms);
+  aio::testing::ScopedDebugChecks off(false);
   genloop::EventLoop loop(nullptr);
   loop.add(sleepy(5ms, 1));
   loop.run_forever();
-  aio::set_debug_checks(before);
   CHECK(sink.reports().empty());
 }
 

@@ -24,11 +24,6 @@ using coro::VirtualClock;
 using namespace std::chrono_literals;
 
 namespace {
-struct Threshold {
-  explicit Threshold(std::chrono::milliseconds t) : previous(aio::set_slow_step_threshold(t)) {}
-  ~Threshold() { aio::set_slow_step_threshold(previous); }
-  std::chrono::nanoseconds previous;
-};
 
 Task<int> blocks_for(std::chrono::milliseconds how_long) {
   std::this_thread::sleep_for(how_long); // the blocking call under test
@@ -81,7 +76,7 @@ AIO_TEST_CASE("awaited, spawned and moved-from tasks are not reported", "[ch02][
 TEST_CASE("a blocking call is blamed on the coroutine that made it, with the time lost", "[ch02][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scope(sink);
-  Threshold threshold(20ms);
+  aio::testing::ScopedThreshold threshold(20ms);
   VirtualClock clock;
   coro::run(calls_a_blocker(), clock);
   REQUIRE(sink.count(Pitfall::blocked_loop) == 1);
@@ -95,7 +90,7 @@ TEST_CASE("a blocking call is blamed on the coroutine that made it, with the tim
 TEST_CASE("many short blocking slices that hold the loop too long blame the resumed coroutine", "[ch02][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scope(sink);
-  Threshold threshold(20ms);
+  aio::testing::ScopedThreshold threshold(20ms);
   VirtualClock clock;
   coro::run(many_small_blocks(), clock);
   REQUIRE(sink.count(Pitfall::blocked_loop) == 1);

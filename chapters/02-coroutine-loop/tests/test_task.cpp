@@ -97,8 +97,7 @@ AIO_TEST_CASE("ten million co_awaits of tasks that finish at once do not grow th
   // Without a tail call at each transfer, every co_await one() would nest a call frame inside
   // the last one and this would overflow an 8 MB stack long before the end. Ten million
   // transfers in one step also hold the loop for a while, on purpose: step timing is off here.
-  const bool checks = aio::set_debug_checks(false);
+  aio::testing::ScopedDebugChecks off(false);
   VirtualClock clock;
   CHECK(coro::run(count_to(10'000'000), clock) == 10'000'000);
-  aio::set_debug_checks(checks);
 }

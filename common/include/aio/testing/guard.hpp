@@ -25,6 +25,32 @@ private:
   std::vector<PitfallReport> reports_;
 };
 
+/// Sets the blocked-loop threshold for a scope, then puts the previous one back.
+class ScopedThreshold {
+public:
+  /// Steps longer than `threshold` are reported until this object is destroyed.
+  explicit ScopedThreshold(std::chrono::nanoseconds threshold) : previous_(set_slow_step_threshold(threshold)) {}
+  ~ScopedThreshold() { set_slow_step_threshold(previous_); }
+  ScopedThreshold(const ScopedThreshold&) = delete;
+  ScopedThreshold& operator=(const ScopedThreshold&) = delete;
+
+private:
+  std::chrono::nanoseconds previous_;
+};
+
+/// Switches the loops' step timing on or off for a scope, then puts it back.
+class ScopedDebugChecks {
+public:
+  /// Step timing is `on` until this object is destroyed.
+  explicit ScopedDebugChecks(bool on) : previous_(set_debug_checks(on)) {}
+  ~ScopedDebugChecks() { set_debug_checks(previous_); }
+  ScopedDebugChecks(const ScopedDebugChecks&) = delete;
+  ScopedDebugChecks& operator=(const ScopedDebugChecks&) = delete;
+
+private:
+  bool previous_;
+};
+
 /// The blocked-loop threshold inside guarded tests: low enough that a learner's blocking
 /// sleep is caught at once, high enough that a busy machine does not cause false reports.
 inline constexpr std::chrono::milliseconds guarded_slow_step{50};
