@@ -5,6 +5,7 @@
 #               [DEMOS name...] [HEADLINE name...] [TESTS ...] [BENCHMARKS ...])
 #   aio_exercises(NN)
 #   aio_compile_fail(NN NAME SOURCE REGEX)
+#   aio_expect_output(NN NAME REGEX ARGS...)
 #
 # See docs/maintainers.md for what each call builds.
 include_guard(GLOBAL)
@@ -112,6 +113,15 @@ function(aio_exercises nn)
   endforeach()
   add_test(NAME honesty.ex${nn} COMMAND ex${nn}_tests --aio-all-must-fail)
   set_tests_properties(honesty.ex${nn} PROPERTIES LABELS honesty TIMEOUT "${AIO_TEST_TIMEOUT}")
+endfunction()
+
+# A test that runs chNN_tests with ARGS (e.g. a hidden test's tag) and passes only if what it
+# prints matches REGEX: for behaviour that ends the program, such as the watchdog stopping a
+# test whose step never returns.
+function(aio_expect_output nn name regex)
+  add_test(NAME "ch${nn}/${name}" COMMAND ch${nn}_tests ${ARGN})
+  set_tests_properties("ch${nn}/${name}" PROPERTIES
+    PASS_REGULAR_EXPRESSION "${regex}" LABELS "ch${nn}" TIMEOUT "${AIO_TEST_TIMEOUT}")
 endfunction()
 
 # A source that must NOT compile, and the diagnostic that says why. The test passes only

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <utility>
 
 namespace aio {
 namespace {
@@ -22,7 +23,10 @@ private:
 };
 
 StderrSink default_sink;
-std::atomic<DiagnosticSink*> current_sink{&default_sink};
+// Reports may come from another thread (the watchdog's): set_sink() waits for a report in
+// flight, so a test's sink is never replaced (and destroyed) while it is being written to.
+std::mutex sink_mutex;
+DiagnosticSink* current_sink = &default_sink;
 std::atomic<std::chrono::nanoseconds::rep> threshold_ns{
     std::chrono::nanoseconds(std::chrono::milliseconds(100)).count()};
 std::atomic<bool> debug{true};
@@ -49,10 +53,14 @@ std::string PitfallReport::text() const {
   return out.str();
 }
 
-void report(const PitfallReport& report) { current_sink.load()->report(report); }
+void report(const PitfallReport& report) {
+  std::lock_guard lock(sink_mutex);
+  current_sink->report(report);
+}
 
 DiagnosticSink* set_sink(DiagnosticSink* sink) noexcept {
-  DiagnosticSink* previous = current_sink.exchange(sink != nullptr ? sink : &default_sink);
+  std::lock_guard lock(sink_mutex);
+  DiagnosticSink* previous = std::exchange(current_sink, sink != nullptr ? sink : &default_sink);
   return previous == &default_sink ? nullptr : previous;
 }
 

@@ -4,11 +4,15 @@
 // - with AIO_GRADE_REPORT=<file> set, a line-based record of each test case (its first
 //   failure, the pitfalls reported, whether it reached an AIO_TODO) for `./course grade`;
 // - `--aio-all-must-fail`, the honesty check CI runs on the untouched exercise stubs: the
-//   run passes only if it ran tests and every one of them failed.
+//   run passes only if it ran tests and every one of them failed;
+// - a stall handler: when the watchdog reports a step that is still blocked (an endless loop,
+//   a call that never returns), the test fails at once with that report, instead of hanging
+//   until CTest's timeout and dying without a word.
 #define CATCH_CONFIG_RUNNER
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include "aio/testing/guard.hpp"
 #include "aio/todo.hpp"
+#include "aio/watchdog.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,6 +31,15 @@ struct Tally {
   std::vector<std::string> passed;
 };
 Tally tally;
+
+// The grade record (AIO_GRADE_REPORT), and the test running now: also used by the stall
+// handler, on the watchdog's thread, while the test's thread is stuck in a step.
+std::unique_ptr<std::ofstream> grade_file;
+std::string current_test;
+
+void grade_line(const std::string& line) {
+  if (grade_file) *grade_file << line << '\n' << std::flush;
+}
 
 std::string one_line(std::string text) {
   std::string out;
@@ -49,9 +62,7 @@ public:
   void testCaseStarting(const Catch::TestCaseInfo& info) override {
     todos_before_ = aio::todo_count();
     first_failure_shown_ = false;
-    if (const char* path = std::getenv("AIO_GRADE_REPORT"); path != nullptr && !out_) {
-      out_ = std::make_unique<std::ofstream>(path, std::ios::app);
-    }
+    current_test = info.name;
     write("case\t" + info.name);
   }
 
@@ -98,14 +109,24 @@ public:
   }
 
 private:
-  void write(const std::string& line) {
-    if (out_) *out_ << line << '\n' << std::flush;
-  }
+  static void write(const std::string& line) { grade_line(line); }
 
-  std::unique_ptr<std::ofstream> out_;
   unsigned long todos_before_ = 0;
   bool first_failure_shown_ = false;
 };
+
+// A step has been running for longer than the stall limit and has not returned: the test can
+// neither pass nor go on. Say which test and why, record it for the grader, and stop now.
+void fail_stalled_test(const aio::PitfallReport& report) {
+  const std::string text = report.text();
+  std::cout.flush();
+  std::cerr << "\n"
+            << current_test << "\nFAILED: stopped by the watchdog after a step that did not return:\n"
+            << text << std::endl;
+  grade_line("pitfall\t" + one_line(text));
+  grade_line("end\tfailed");
+  std::_Exit(1);
+}
 
 } // namespace
 
@@ -121,6 +142,11 @@ int main(int argc, char** argv) {
       args.push_back(argv[i]);
     }
   }
+  if (const char* path = std::getenv("AIO_GRADE_REPORT"))
+    grade_file = std::make_unique<std::ofstream>(path, std::ios::app);
+  aio::set_stall_limit(aio::testing::test_stall_limit);
+  aio::set_stall_handler(fail_stalled_test);
+
   Catch::Session session;
   const int rc = session.run(static_cast<int>(args.size()), args.data());
   if (!all_must_fail) return rc;

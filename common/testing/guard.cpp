@@ -24,6 +24,39 @@ std::size_t RecordingSink::count(Pitfall kind) const {
   return n;
 }
 
+StepWatch& test_watch() {
+  thread_local StepWatch watch;
+  return watch;
+}
+
+void AwaitableSink::report(const PitfallReport& report) {
+  {
+    std::lock_guard lock(mutex_);
+    reports_.push_back(report);
+  }
+  arrived_.notify_all();
+}
+
+std::string AwaitableSink::wait_for(const std::string& text, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  std::string found;
+  arrived_.wait_for(lock, timeout, [&] {
+    for (const auto& r : reports_) {
+      if (r.summary.find(text) != std::string::npos) {
+        found = r.summary;
+        return true;
+      }
+    }
+    return false;
+  });
+  return found;
+}
+
+std::vector<PitfallReport> AwaitableSink::reports() const {
+  std::lock_guard lock(mutex_);
+  return reports_;
+}
+
 namespace {
 
 // Each pitfall becomes a failed check of its own, so all of them are shown, not just the first.

@@ -30,10 +30,19 @@ bool EventLoop::run_once() {
   tasks_.pop_front();
   ++job->steps;
 
-  const bool timed = aio::debug_checks(); // like asyncio's debug mode, but cheap enough to leave on
-  const auto start = timed ? aio::StepClock::now() : aio::StepClock::time_point{};
-  const bool yielded = job->resume(); // nothing else runs until this returns
-  if (timed) check_step(*job, aio::StepClock::now() - start);
+  bool yielded = false;
+  if (!aio::debug_checks()) {
+    yielded = job->resume(); // nothing else runs until this returns
+  } else {                   // like asyncio's debug mode, but cheap enough to leave on
+    const auto start = aio::StepClock::now();
+    watch_.begin("generator", job->origin()); // the watchdog can name a step that never returns
+    struct EndStep {
+      aio::StepWatch& watch;
+      ~EndStep() { watch.end(); }
+    } end_step{watch_};
+    yielded = job->resume();
+    check_step(*job, aio::StepClock::now() - start);
+  }
 
   if (yielded) {
     tasks_.push_back(std::move(job)); // not finished: back of the queue

@@ -5,6 +5,7 @@
 
 #include "aio/origin.hpp"
 #include "aio/step_clock.hpp"
+#include "aio/watchdog.hpp"
 
 #include <chrono>
 #include <concepts>
@@ -75,6 +76,7 @@ private:
   std::deque<std::unique_ptr<JobBase>> tasks_;
   std::ostream* trace_;
   bool running_ = false;
+  aio::StepWatch watch_; // lets the watchdog name a step that never returns
 };
 
 } // namespace genloop

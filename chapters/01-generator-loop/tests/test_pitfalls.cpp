@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 using aio::Pitfall;
@@ -112,6 +113,36 @@ TEST_CASE("running the loop from inside one of its own steps is refused and repo
   CHECK_THROWS_AS(loop.run_forever(), std::logic_error);
   REQUIRE(sink.count(Pitfall::nested_run) == 1);
   CHECK_THAT(sink.reports().front().fix, Contains("loop.add()"));
+}
+
+// The step under test waits for the watchdog's report: proof that it came while the step ran.
+genloop::Generator<int> waits_for_the_watchdog(aio::testing::AwaitableSink& sink, std::string& seen) {
+  seen = sink.wait_for("and still is", std::chrono::seconds(5)); // blocks the loop, on purpose
+  co_yield 0;
+}
+
+TEST_CASE("the watchdog names a step that is still blocked, while it is", "[ch01][pitfall][watchdog]") {
+  aio::testing::AwaitableSink sink;
+  aio::ScopedSink scope(sink);
+  aio::testing::ScopedStall stall(100ms, nullptr);
+  std::string seen;
+  genloop::EventLoop loop(nullptr);
+  loop.add(waits_for_the_watchdog(sink, seen));
+  loop.run_forever();
+  CHECK_THAT(seen, Contains("the loop has been blocked for "));
+  CHECK_THAT(seen, Contains(" by generator 'waits_for_the_watchdog', and still is"));
+}
+
+// Never run by itself: the CTest test "a step that never returns..." (CMakeLists.txt) runs it
+// and expects the watchdog to stop the program within seconds, naming the generator.
+genloop::Generator<int> never_returns() {
+  std::this_thread::sleep_for(std::chrono::hours(1)); // a call that does not come back
+  co_yield 0;
+}
+TEST_CASE("a step that never returns", "[.][stuck]") {
+  genloop::EventLoop loop(nullptr);
+  loop.add(never_returns());
+  loop.run_forever();
 }
 
 TEST_CASE("the guard turns a reported pitfall into a failure naming it", "[ch01][pitfall][!shouldfail]") {

@@ -17,6 +17,7 @@ struct Slice {
   bool reported = false; // a slice of this step was already reported
   const PromiseBase* who = nullptr;
   aio::StepClock::time_point since{};
+  aio::StepWatch* watch = nullptr; // the running loop's, for the watchdog
 };
 thread_local Slice slice;
 
@@ -66,6 +67,7 @@ void note_switch(const PromiseBase* to) noexcept {
   close_slice(now);
   slice.who = to;
   slice.since = now;
+  if (to != nullptr) slice.watch->switch_to(to->origin());
 }
 } // namespace detail
 
@@ -150,11 +152,13 @@ void EventLoop::step(const Ready& ready) {
   // Timed: each coroutine's slice of the step is checked as control passes between them, so
   // the report names the coroutine that blocked, not just the one the loop resumed.
   const auto start = aio::StepClock::now();
-  slice = {true, false, ready.waiter, start};
+  slice = {true, false, ready.waiter, start, &watch_};
+  watch_.begin("coroutine", ready.waiter != nullptr ? ready.waiter->origin() : aio::Origin{});
   struct EndOfStep {
     const Ready& ready;
     aio::StepClock::time_point start;
     ~EndOfStep() {
+      slice.watch->end();
       const auto now = aio::StepClock::now();
       close_slice(now);
       // Many short slices can block the loop too: then blame the coroutine the loop resumed.

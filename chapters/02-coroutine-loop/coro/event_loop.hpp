@@ -7,6 +7,7 @@
 #include "coro/task.hpp"
 
 #include "aio/step_clock.hpp"
+#include "aio/watchdog.hpp"
 
 #include <coroutine>
 #include <cstdint>
@@ -79,7 +80,8 @@ private:
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::uint64_t timer_seq_ = 0;
   std::unordered_set<void*> spawned_; // frames (handle addresses) owned; destroyed when they finish
-  std::exception_ptr spawned_error_;  // the first exception that ended one
+  std::exception_ptr spawned_error_;
+  aio::StepWatch watch_; // lets the watchdog name a step that never returns  // the first exception that ended one
 };
 
 /// Runs `main` on a new loop until it finishes and returns its result (Python: `asyncio.run`).

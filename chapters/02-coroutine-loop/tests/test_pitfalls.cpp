@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -105,6 +106,33 @@ TEST_CASE("the blocking demo takes 3 s instead of 1 s and names fetch_data_block
   CHECK_THAT(out.text(), Contains("Total: 3.0"));
   REQUIRE(sink.count(Pitfall::blocked_loop) == 3);
   CHECK_THAT(sink.reports().front().summary, Contains("coroutine 'fetch_data_blocking'"));
+}
+
+Task<> child_waits(aio::testing::AwaitableSink& sink, std::string& seen) {
+  seen = sink.wait_for("and still is", std::chrono::seconds(5)); // blocks the loop, on purpose
+  co_return;
+}
+Task<> parent_of_waiter(aio::testing::AwaitableSink& sink, std::string& seen) { co_await child_waits(sink, seen); }
+
+TEST_CASE("the watchdog names the coroutine that is blocking the loop, while it does", "[ch02][pitfall][watchdog]") {
+  aio::testing::AwaitableSink sink;
+  aio::ScopedSink scope(sink);
+  aio::testing::ScopedStall stall(100ms, nullptr);
+  std::string seen;
+  VirtualClock clock;
+  coro::run(parent_of_waiter(sink, seen), clock);
+  CHECK_THAT(seen, Contains(" by coroutine 'child_waits', and still is"));
+}
+
+// Never run by itself: the CTest test "an endless loop..." (CMakeLists.txt) runs it and expects
+// the watchdog to stop the program within seconds, naming the coroutine.
+Task<> spins_forever() {
+  for (volatile bool forever = true; forever;) {} // forgot to co_await anything: the loop never gets control back
+  co_return;
+}
+TEST_CASE("an endless loop in a coroutine", "[.][stuck]") {
+  VirtualClock clock;
+  coro::run(spins_forever(), clock);
 }
 
 AIO_TEST_CASE("long virtual sleeps never count as blocking", "[ch02][pitfall]") {

@@ -47,9 +47,17 @@ Generator<int> checksum_job(std::span<const std::uint8_t> data, std::vector<std:
 
 std::vector<std::uint8_t> bytes(std::string_view text) { return {text.begin(), text.end()}; }
 
-std::vector<std::uint32_t> all_values(Generator<std::uint32_t> gen) {
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t v : gen) out.push_back(v);
+// Tests that drive a generator by hand do it as a loop would, one watched step at a time:
+// a step that never returns then fails the test within seconds, with the generator's name.
+bool step(Countdown& countdown) {
+  return aio::testing::watched("generator", countdown.origin(), [&] { return countdown.resume(); });
+}
+
+template <class T>
+std::vector<T> all_values(Generator<T> gen) {
+  std::vector<T> out;
+  const aio::Origin who = gen.origin();
+  while (aio::testing::watched("generator", who, [&] { return gen.resume(); })) out.push_back(gen.value());
   return out;
 }
 
@@ -60,28 +68,28 @@ std::vector<std::uint32_t> all_values(Generator<std::uint32_t> gen) {
 AIO_TEST_CASE("countdown: one line per step, then Liftoff! on the step that finishes", "[ex1.1]") {
   CaptureStdout out;
   Countdown countdown(3);
-  CHECK(countdown.resume());
+  CHECK(step(countdown));
   CHECK(out.text() == "T-minus 3\n");
-  CHECK(countdown.resume());
-  CHECK(countdown.resume());
+  CHECK(step(countdown));
+  CHECK(step(countdown));
   CHECK(out.text() == "T-minus 3\nT-minus 2\nT-minus 1\n");
-  CHECK_FALSE(countdown.resume());
+  CHECK_FALSE(step(countdown));
   CHECK(out.text() == "T-minus 3\nT-minus 2\nT-minus 1\nLiftoff!\n");
 }
 
 AIO_TEST_CASE("countdown: once finished it stays finished and prints nothing more", "[ex1.1]") {
   CaptureStdout out;
   Countdown countdown(1);
-  CHECK(countdown.resume());
-  CHECK_FALSE(countdown.resume());
-  CHECK_FALSE(countdown.resume());
+  CHECK(step(countdown));
+  CHECK_FALSE(step(countdown));
+  CHECK_FALSE(step(countdown));
   CHECK(out.text() == "T-minus 1\nLiftoff!\n");
 }
 
 AIO_TEST_CASE("countdown: from zero it lifts off on its first step", "[ex1.1]") {
   CaptureStdout out;
   Countdown countdown(0);
-  CHECK_FALSE(countdown.resume());
+  CHECK_FALSE(step(countdown));
   CHECK(out.text() == "Liftoff!\n");
 }
 
@@ -102,31 +110,30 @@ AIO_TEST_CASE("countdown: two countdowns on one loop take turns", "[ex1.1]") {
 
 AIO_TEST_CASE("chain: every value of the first, then every value of the second", "[ex1.2]") {
   std::vector<std::string> log;
-  std::vector<int> values;
-  for (int v : chain(numbers(log, "a", {1, 2}), numbers(log, "b", {3, 4, 5}))) values.push_back(v);
-  CHECK(values == std::vector{1, 2, 3, 4, 5});
+  CHECK(all_values(chain(numbers(log, "a", {1, 2}), numbers(log, "b", {3, 4, 5}))) == std::vector{1, 2, 3, 4, 5});
 }
 
 AIO_TEST_CASE("chain: lazy, the second starts only once the first has ended", "[ex1.2]") {
   std::vector<std::string> log;
   auto chained = chain(numbers(log, "a", {1}), numbers(log, "b", {2}));
+  const auto next = [&] {
+    return aio::testing::watched("generator", chained.origin(), [&] { return chained.resume(); });
+  };
   CHECK(log.empty()); // nothing runs before the first resume
-  REQUIRE(chained.resume());
+  REQUIRE(next());
   CHECK(chained.value() == 1);
   CHECK(log == std::vector<std::string>{"a starts"});
-  REQUIRE(chained.resume());
+  REQUIRE(next());
   CHECK(chained.value() == 2);
   CHECK(log == std::vector<std::string>{"a starts", "a ends", "b starts"});
-  CHECK_FALSE(chained.resume());
+  CHECK_FALSE(next());
   CHECK(log == std::vector<std::string>{"a starts", "a ends", "b starts", "b ends"});
 }
 
 AIO_TEST_CASE("chain: empty generators on either side are fine", "[ex1.2]") {
   std::vector<std::string> log;
-  std::vector<int> values;
-  for (int v : chain(numbers(log, "a", {}), numbers(log, "b", {7}))) values.push_back(v);
-  for (int v : chain(numbers(log, "c", {8}), numbers(log, "d", {}))) values.push_back(v);
-  CHECK(values == std::vector{7, 8});
+  CHECK(all_values(chain(numbers(log, "a", {}), numbers(log, "b", {7}))) == std::vector{7});
+  CHECK(all_values(chain(numbers(log, "c", {8}), numbers(log, "d", {}))) == std::vector{8});
   CHECK(log.size() == 8); // every generator started and ended
 }
 

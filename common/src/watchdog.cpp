@@ -1,0 +1,168 @@
+// The watchdog thread and the loops' StepWatch records.
+#include "aio/watchdog.hpp"
+
+#include "aio/diagnostics.hpp"
+#include "aio/step_clock.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace aio {
+namespace {
+
+std::atomic<std::chrono::nanoseconds::rep> stall_ns{std::chrono::nanoseconds(std::chrono::seconds(1)).count()};
+std::atomic<StallHandler> stall_handler{nullptr};
+
+std::int64_t now_ns() noexcept { return StepClock::now().time_since_epoch().count(); }
+
+} // namespace
+
+// One thread for the process, started with the first StepWatch, polling every watch a few
+// times per stall limit. It sleeps on a condition variable, so it stops at once at exit.
+class Watchdog {
+public:
+  static Watchdog& instance() {
+    static Watchdog watchdog;
+    return watchdog;
+  }
+
+  void add(StepWatch& watch) {
+    std::lock_guard lock(mutex_);
+    watch.next_ = head_;
+    if (head_ != nullptr) head_->prev_ = &watch;
+    head_ = &watch;
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  }
+
+  void remove(StepWatch& watch) {
+    std::lock_guard lock(mutex_);
+    if (watch.prev_ != nullptr) watch.prev_->next_ = watch.next_;
+    if (watch.next_ != nullptr) watch.next_->prev_ = watch.prev_;
+    if (head_ == &watch) head_ = watch.next_;
+    for (auto& entry : reported_) {
+      if (entry.first == &watch) entry = {};
+    }
+  }
+
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+private:
+  Watchdog() = default;
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      const auto limit = stall_limit();
+      wake_.wait_for(lock, std::clamp(limit / 4, std::chrono::nanoseconds(std::chrono::milliseconds(5)),
+                                      std::chrono::nanoseconds(std::chrono::milliseconds(250))));
+      if (stopping_) break;
+      for (StepWatch* watch = head_; watch != nullptr; watch = watch->next_) check(*watch, limit);
+    }
+  }
+
+  // Reads one watch consistently; reports its step once if it has run past the limit.
+  void check(StepWatch& watch, std::chrono::nanoseconds limit) {
+    std::uint64_t before = 0;
+    std::int64_t since = 0;
+    std::uint64_t step = 0;
+    Origin who;
+    const char* kind = "";
+    do {
+      before = watch.seq_.load(std::memory_order_acquire);
+      since = watch.since_ns_.load(std::memory_order_relaxed);
+      step = watch.step_id_.load(std::memory_order_relaxed);
+      kind = watch.kind_.load(std::memory_order_relaxed);
+      who = {watch.function_.load(std::memory_order_relaxed), watch.file_.load(std::memory_order_relaxed),
+             watch.line_.load(std::memory_order_relaxed)};
+      std::atomic_thread_fence(std::memory_order_acquire);
+    } while ((before & 1) != 0 || before != watch.seq_.load(std::memory_order_relaxed));
+    if (since == 0 || step == reported_step_of(watch)) return;
+    const auto running = std::chrono::nanoseconds(now_ns() - since);
+    if (running <= limit) return;
+    remember(watch, step);
+    const PitfallReport report{Pitfall::blocked_loop,
+                               "the loop has been blocked for " + format_duration(running) + " by " + kind + " '" +
+                                   std::string(who.name()) + "', and still is",
+                               who,
+                               "an endless loop, or a call that never returns? A step must give control back to the "
+                               "loop (co_yield / co_await) and never wait on the thread"};
+    aio::report(report);
+    if (StallHandler handler = stall_handler.load()) handler(report);
+  }
+
+  // The last step reported per watch: kept in a tiny map on the watchdog's side.
+  std::uint64_t reported_step_of(const StepWatch& watch) const {
+    for (const auto& [w, step] : reported_) {
+      if (w == &watch) return step;
+    }
+    return 0;
+  }
+  void remember(const StepWatch& watch, std::uint64_t step) {
+    for (auto& [w, s] : reported_) {
+      if (w == &watch) {
+        s = step;
+        return;
+      }
+    }
+    for (auto& [w, s] : reported_) {
+      if (w == nullptr) {
+        w = &watch;
+        s = step;
+        return;
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+  StepWatch* head_ = nullptr;
+  bool stopping_ = false;
+  std::pair<const StepWatch*, std::uint64_t> reported_[64]{};
+};
+
+StepWatch::StepWatch() { Watchdog::instance().add(*this); }
+StepWatch::~StepWatch() { Watchdog::instance().remove(*this); }
+
+void StepWatch::begin(const char* kind, Origin who) noexcept {
+  seq_.fetch_add(1, std::memory_order_acq_rel); // odd: writing
+  step_id_.store(++step_, std::memory_order_relaxed);
+  kind_.store(kind, std::memory_order_relaxed);
+  function_.store(who.function, std::memory_order_relaxed);
+  file_.store(who.file, std::memory_order_relaxed);
+  line_.store(who.line, std::memory_order_relaxed);
+  since_ns_.store(now_ns(), std::memory_order_relaxed);
+  seq_.fetch_add(1, std::memory_order_release); // even: done
+}
+
+void StepWatch::switch_to(Origin who) noexcept {
+  seq_.fetch_add(1, std::memory_order_acq_rel);
+  function_.store(who.function, std::memory_order_relaxed);
+  file_.store(who.file, std::memory_order_relaxed);
+  line_.store(who.line, std::memory_order_relaxed);
+  seq_.fetch_add(1, std::memory_order_release);
+}
+
+void StepWatch::end() noexcept {
+  seq_.fetch_add(1, std::memory_order_acq_rel);
+  since_ns_.store(0, std::memory_order_relaxed);
+  seq_.fetch_add(1, std::memory_order_release);
+}
+
+std::chrono::nanoseconds stall_limit() noexcept { return std::chrono::nanoseconds(stall_ns.load()); }
+std::chrono::nanoseconds set_stall_limit(std::chrono::nanoseconds limit) noexcept {
+  return std::chrono::nanoseconds(stall_ns.exchange(limit.count()));
+}
+StallHandler set_stall_handler(StallHandler handler) noexcept { return stall_handler.exchange(handler); }
+
+} // namespace aio
