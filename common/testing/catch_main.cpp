@@ -41,7 +41,7 @@ void grade_line(const std::string& line) {
   if (grade_file) *grade_file << line << '\n' << std::flush;
 }
 
-std::string one_line(std::string text) {
+std::string one_line(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {

@@ -20,6 +20,7 @@ namespace coro {
 
 // [loop]
 /// Runs coroutines on one thread (Python: the event loop behind `asyncio.run`).
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor): final, never deleted through RootObserver
 class EventLoop final : private RootObserver {
 public:
   /// A loop on `clock`: real time for programs, a VirtualClock in tests.

@@ -82,7 +82,8 @@ AIO_TEST_CASE("a moved task keeps the frame and the moved-from one is empty", "[
   CHECK(task.done()); // NOLINT(bugprone-use-after-move): checking the moved-from state on purpose
   CHECK_FALSE(other.done());
   VirtualClock clock;
-  CHECK(coro::run(std::move(other), clock) == 42);
+  const int result = coro::run(std::move(other), clock);
+  CHECK(result == 42);
 }
 
 AIO_TEST_CASE("the promise records the coroutine's name and file", "[ch02][task]") {
