@@ -31,17 +31,9 @@ bool EventLoop::run_once() {
   ++job->steps;
 
   bool yielded = false;
-  if (!aio::debug_checks()) {
-    yielded = job->resume(); // nothing else runs until this returns
-  } else {                   // like asyncio's debug mode, but cheap enough to leave on
-    const auto start = aio::StepClock::now();
-    watch_.begin("generator", job->origin()); // the watchdog can name a step that never returns
-    struct EndStep {
-      aio::StepWatch& watch;
-      ~EndStep() { watch.end(); }
-    } end_step{watch_};
-    yielded = job->resume();
-    check_step(*job, aio::StepClock::now() - start);
+  {
+    aio::StepTimer::Step step(timer_, job->origin(), job->steps); // timed, if debug checks are on
+    yielded = job->resume();                                      // nothing else runs until this returns
   }
 
   if (yielded) {
@@ -68,19 +60,6 @@ void EventLoop::run_forever(aio::Origin caller) {
     if (trace_ != nullptr) *trace_ << "Event loop cycle.\n";
     run_once();
   }
-}
-
-void EventLoop::check_step(const JobBase& job, aio::StepClock::duration took) const {
-  const auto threshold = aio::slow_step_threshold();
-  if (took <= threshold) return;
-  const aio::Origin origin = job.origin();
-  aio::report({aio::Pitfall::blocked_loop,
-               "the loop was blocked for " + aio::format_duration(took) + " by generator '" +
-                   std::string(origin.name()) + "' in its step " + std::to_string(job.steps) + " (limit " +
-                   aio::format_duration(threshold) + "): every other generator waited",
-               origin,
-               "a step must return quickly: do the work in small pieces with a yield (co_yield) between them, "
-               "and never call std::this_thread::sleep_for in a step"});
 }
 
 } // namespace genloop

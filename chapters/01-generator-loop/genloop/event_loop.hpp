@@ -4,8 +4,7 @@
 #pragma once
 
 #include "aio/origin.hpp"
-#include "aio/step_clock.hpp"
-#include "aio/watchdog.hpp"
+#include "aio/step_timer.hpp"
 
 #include <chrono>
 #include <concepts>
@@ -71,12 +70,12 @@ private:
     G generator;
   };
 
-  void check_step(const JobBase& job, aio::StepClock::duration took) const;
-
   std::deque<std::unique_ptr<JobBase>> tasks_;
   std::ostream* trace_;
   bool running_ = false;
-  aio::StepWatch watch_; // lets the watchdog name a step that never returns
+  aio::StepTimer timer_{"generator",
+                        "a step must return quickly: do the work in small pieces with a yield (co_yield) between "
+                        "them, and never call std::this_thread::sleep_for in a step"};
 };
 
 } // namespace genloop

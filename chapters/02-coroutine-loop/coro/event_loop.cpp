@@ -11,16 +11,6 @@ namespace {
 
 thread_local EventLoop* running_loop = nullptr;
 
-// The blocked-loop check's view of the current step: which coroutine holds the loop, since when.
-struct Slice {
-  bool active = false;   // inside a timed step
-  bool reported = false; // a slice of this step was already reported
-  const PromiseBase* who = nullptr;
-  aio::StepClock::time_point since{};
-  aio::StepWatch* watch = nullptr; // the running loop's, for the watchdog
-};
-thread_local Slice slice;
-
 // Makes a loop the running one for a scope; refuses to nest.
 class Running {
 public:
@@ -33,41 +23,11 @@ public:
   Running& operator=(const Running&) = delete;
 };
 
-std::string name_of(const PromiseBase* promise) {
-  return promise != nullptr ? "coroutine '" + std::string(promise->origin().name()) + "'" : "a coroutine";
-}
-
-// [blame]
-void report_blocked(const PromiseBase* who, aio::StepClock::duration took) {
-  const auto threshold = aio::slow_step_threshold();
-  aio::report({aio::Pitfall::blocked_loop,
-               "the loop was blocked for " + aio::format_duration(took) + " by " + name_of(who) + " (limit " +
-                   aio::format_duration(threshold) + "): no other coroutine could run meanwhile",
-               who != nullptr ? who->origin() : aio::Origin{},
-               "use co_await coro::sleep(...) instead of std::this_thread::sleep_for: a coroutine must never block "
-               "the loop"});
-}
-
-// Closes the running coroutine's slice at `now`, reporting it if it held the loop too long.
-void close_slice(aio::StepClock::time_point now) {
-  const auto took = now - slice.since;
-  if (took > aio::slow_step_threshold()) {
-    slice.reported = true;
-    report_blocked(slice.who, took);
-  }
-}
-// [blame]
-
 } // namespace
 
 namespace detail {
 void note_switch(const PromiseBase* to) noexcept {
-  if (!slice.active) return;
-  const auto now = aio::StepClock::now();
-  close_slice(now);
-  slice.who = to;
-  slice.since = now;
-  if (to != nullptr) slice.watch->switch_to(to->origin());
+  if (to != nullptr) aio::StepTimer::switch_to(to->origin());
 }
 } // namespace detail
 
@@ -145,27 +105,9 @@ void EventLoop::run_until(std::coroutine_handle<> main, const PromiseBase* main_
 
 // [step]
 void EventLoop::step(const Ready& ready) {
-  if (!aio::debug_checks()) {
-    ready.coroutine.resume();
-    return;
-  }
-  // Timed: each coroutine's slice of the step is checked as control passes between them, so
-  // the report names the coroutine that blocked, not just the one the loop resumed.
-  const auto start = aio::StepClock::now();
-  slice = {true, false, ready.waiter, start, &watch_};
-  watch_.begin("coroutine", ready.waiter != nullptr ? ready.waiter->origin() : aio::Origin{});
-  struct EndOfStep {
-    const Ready& ready;
-    aio::StepClock::time_point start;
-    ~EndOfStep() {
-      slice.watch->end();
-      const auto now = aio::StepClock::now();
-      close_slice(now);
-      // Many short slices can block the loop too: then blame the coroutine the loop resumed.
-      if (!slice.reported && now - start > aio::slow_step_threshold()) report_blocked(ready.waiter, now - start);
-      slice.active = false;
-    }
-  } end_of_step{ready, start};
+  // Timed if debug checks are on; Task's awaiters call note_switch at each transfer, so the
+  // timer checks each coroutine's slice of the step, and can blame the one that blocked.
+  aio::StepTimer::Step timed(timer_, ready.waiter != nullptr ? ready.waiter->origin() : aio::Origin{});
   ready.coroutine.resume(); // runs until that coroutine (or one it awaits) suspends
 }
 // [step]

@@ -6,8 +6,7 @@
 #include "coro/clock.hpp"
 #include "coro/task.hpp"
 
-#include "aio/step_clock.hpp"
-#include "aio/watchdog.hpp"
+#include "aio/step_timer.hpp"
 
 #include <coroutine>
 #include <cstdint>
@@ -82,7 +81,8 @@ private:
   std::uint64_t timer_seq_ = 0;
   std::unordered_set<void*> spawned_; // frames (handle addresses) owned; destroyed when they finish
   std::exception_ptr spawned_error_;
-  aio::StepWatch watch_; // lets the watchdog name a step that never returns  // the first exception that ended one
+  aio::StepTimer timer_{"coroutine", "use co_await coro::sleep(...) instead of std::this_thread::sleep_for: a "
+                                     "coroutine must never block the loop"}; // the first exception that ended one
 };
 
 /// Runs `main` on a new loop until it finishes and returns its result (Python: `asyncio.run`).

@@ -1,0 +1,64 @@
+// StepTimer: how every loop of the course times its steps.
+//
+// A loop wraps each step in a StepTimer::Step. While debug checks are on, the step is timed
+// with the cheap StepClock and published to the watchdog; inside a step, each time control
+// passes from one coroutine to another (StepTimer::switch_to), the slice that ends is checked
+// too. So a blocked-loop report names the coroutine that held the loop, not only the one the
+// loop resumed; and if no single slice was too long but the step was, it names the latter,
+// as asyncio's debug mode does.
+#pragma once
+
+#include "aio/origin.hpp"
+#include "aio/step_clock.hpp"
+#include "aio/watchdog.hpp"
+
+#include <cstddef>
+
+namespace aio {
+
+/// Times one loop's steps for the blocked-loop check, and publishes them to the watchdog.
+class StepTimer {
+public:
+  /// `kind` names what the loop runs in reports ("generator", "coroutine", "callback");
+  /// `fix` is the advice a blocked-loop report gives. Both must outlive the timer.
+  StepTimer(const char* kind, const char* fix) noexcept : kind_(kind), fix_(fix) {}
+  StepTimer(const StepTimer&) = delete;
+  StepTimer& operator=(const StepTimer&) = delete;
+
+  /// One step of `who`, for the lifetime of this object. `number` (if not 0) is the step's
+  /// rank for `who`, shown in reports. With debug checks off it does nothing.
+  class Step {
+  public:
+    /// Starts timing a step of `who` on `timer`.
+    Step(StepTimer& timer, Origin who, std::size_t number = 0);
+    /// Ends the step: checks its last slice, and the step as a whole.
+    ~Step();
+    Step(const Step&) = delete;
+    Step& operator=(const Step&) = delete;
+
+  private:
+    StepTimer* timer_;
+  };
+
+  /// Inside a step on this thread, control passes to `who`: the slice that ends is checked.
+  static void switch_to(Origin who) noexcept;
+
+private:
+  void begin(Origin who, std::size_t number);
+  void end();
+  void close_slice(StepClock::time_point now);
+  void report(Origin who, StepClock::duration took, bool whole_step) const;
+
+  const char* kind_;
+  const char* fix_;
+  StepWatch watch_;
+  Origin step_who_;
+  Origin slice_who_;
+  std::size_t number_ = 0;
+  StepClock::time_point step_start_{};
+  StepClock::time_point slice_start_{};
+  bool reported_ = false;      // a slice of this step was reported already
+  StepTimer* outer_ = nullptr; // the timer that was current before this step began
+};
+
+} // namespace aio

@@ -1,0 +1,72 @@
+// StepTimer: timing loop steps and the slices within them.
+#include "aio/step_timer.hpp"
+
+#include "aio/diagnostics.hpp"
+
+#include <string>
+#include <utility>
+
+namespace aio {
+namespace {
+thread_local StepTimer* current_timer = nullptr; // the timer of the step running on this thread
+} // namespace
+
+StepTimer::Step::Step(StepTimer& timer, Origin who, std::size_t number) : timer_(debug_checks() ? &timer : nullptr) {
+  if (timer_ != nullptr) timer_->begin(who, number);
+}
+
+StepTimer::Step::~Step() {
+  if (timer_ != nullptr) timer_->end();
+}
+
+void StepTimer::begin(Origin who, std::size_t number) {
+  const auto now = StepClock::now();
+  step_who_ = slice_who_ = who;
+  number_ = number;
+  step_start_ = slice_start_ = now;
+  reported_ = false;
+  outer_ = std::exchange(current_timer, this);
+  watch_.begin(kind_, who); // the watchdog can now name a step that never returns
+}
+
+// [blame]
+void StepTimer::switch_to(Origin who) noexcept {
+  StepTimer* timer = current_timer;
+  if (timer == nullptr) return; // not inside a timed step
+  const auto now = StepClock::now();
+  timer->close_slice(now);
+  timer->slice_who_ = who;
+  timer->slice_start_ = now;
+  timer->watch_.switch_to(who);
+}
+
+void StepTimer::close_slice(StepClock::time_point now) {
+  const auto took = now - slice_start_;
+  if (took <= slow_step_threshold()) return;
+  reported_ = true;
+  report(slice_who_, took, false);
+}
+
+void StepTimer::end() {
+  watch_.end();
+  current_timer = outer_;
+  const auto now = StepClock::now();
+  close_slice(now);
+  // Many short slices can block the loop too: then blame the one the loop resumed.
+  if (!reported_ && now - step_start_ > slow_step_threshold()) report(step_who_, now - step_start_, true);
+}
+// [blame]
+
+void StepTimer::report(Origin who, StepClock::duration took, bool whole_step) const {
+  const std::string culprit =
+      who.line != 0 ? std::string(kind_) + " '" + std::string(who.name()) + "'" : std::string("a ") + kind_;
+  const std::string step = number_ != 0 && (whole_step || who.function == step_who_.function)
+                               ? " in its step " + std::to_string(number_)
+                               : "";
+  aio::report({Pitfall::blocked_loop,
+               "the loop was blocked for " + format_duration(took) + " by " + culprit + step + " (limit " +
+                   format_duration(slow_step_threshold()) + "): nothing else could run meanwhile",
+               who, fix_});
+}
+
+} // namespace aio
