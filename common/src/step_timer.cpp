@@ -7,17 +7,6 @@
 #include <utility>
 
 namespace aio {
-namespace {
-thread_local StepTimer* current_timer = nullptr; // the timer of the step running on this thread
-} // namespace
-
-StepTimer::Step::Step(StepTimer& timer, Origin who, std::size_t number) : timer_(debug_checks() ? &timer : nullptr) {
-  if (timer_ != nullptr) timer_->begin(who, number);
-}
-
-StepTimer::Step::~Step() {
-  if (timer_ != nullptr) timer_->end();
-}
 
 void StepTimer::begin(Origin who, std::size_t number) {
   const auto now = StepClock::now();
@@ -25,19 +14,17 @@ void StepTimer::begin(Origin who, std::size_t number) {
   number_ = number;
   step_start_ = slice_start_ = now;
   reported_ = false;
-  outer_ = std::exchange(current_timer, this);
+  outer_ = std::exchange(current_, this);
   watch_.begin(kind_, who); // the watchdog can now name a step that never returns
 }
 
 // [blame]
-void StepTimer::switch_to(Origin who) noexcept {
-  StepTimer* timer = current_timer;
-  if (timer == nullptr) return; // not inside a timed step
+void StepTimer::switch_slice(Origin who) noexcept {
   const auto now = StepClock::now();
-  timer->close_slice(now);
-  timer->slice_who_ = who;
-  timer->slice_start_ = now;
-  timer->watch_.switch_to(who);
+  close_slice(now);
+  slice_who_ = who;
+  slice_start_ = now;
+  watch_.switch_to(who);
 }
 
 void StepTimer::close_slice(StepClock::time_point now) {
@@ -49,7 +36,7 @@ void StepTimer::close_slice(StepClock::time_point now) {
 
 void StepTimer::end() {
   watch_.end();
-  current_timer = outer_;
+  current_ = outer_;
   const auto now = StepClock::now();
   close_slice(now);
   // Many short slices can block the loop too: then blame the one the loop resumed.

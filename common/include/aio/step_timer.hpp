@@ -8,6 +8,7 @@
 // as asyncio's debug mode does.
 #pragma once
 
+#include "aio/diagnostics.hpp"
 #include "aio/origin.hpp"
 #include "aio/step_clock.hpp"
 #include "aio/watchdog.hpp"
@@ -30,9 +31,13 @@ public:
   class Step {
   public:
     /// Starts timing a step of `who` on `timer`.
-    Step(StepTimer& timer, Origin who, std::size_t number = 0);
+    Step(StepTimer& timer, Origin who, std::size_t number = 0) : timer_(debug_checks() ? &timer : nullptr) {
+      if (timer_ != nullptr) timer_->begin(who, number);
+    }
     /// Ends the step: checks its last slice, and the step as a whole.
-    ~Step();
+    ~Step() {
+      if (timer_ != nullptr) timer_->end();
+    }
     Step(const Step&) = delete;
     Step& operator=(const Step&) = delete;
 
@@ -41,9 +46,14 @@ public:
   };
 
   /// Inside a step on this thread, control passes to `who`: the slice that ends is checked.
-  static void switch_to(Origin who) noexcept;
+  static void switch_to(Origin who) noexcept {
+    if (current_ != nullptr) current_->switch_slice(who);
+  }
 
 private:
+  static inline thread_local StepTimer* current_ = nullptr; // the timer of the step running on this thread
+
+  void switch_slice(Origin who) noexcept;
   void begin(Origin who, std::size_t number);
   void end();
   void close_slice(StepClock::time_point now);

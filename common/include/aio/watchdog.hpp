@@ -37,6 +37,8 @@ public:
 
 private:
   friend class Watchdog;
+  void open_write() noexcept;
+  void close_write() noexcept;
   // A seqlock: odd while a write is in progress, so the watchdog never reads half an update.
   std::atomic<std::uint64_t> seq_{0};
   std::atomic<std::int64_t> since_ns_{0}; // 0: no step running
