@@ -1,0 +1,128 @@
+// The runtime's event loop: passes, stop and close, the running loop, and the deadlock report.
+#include "aio/event_loop.hpp"
+
+#include "aio/diagnostics.hpp"
+
+#include <stdexcept>
+
+namespace aio {
+namespace {
+
+thread_local EventLoop* running_loop = nullptr;
+
+// Marks a loop as the running one for a scope; refuses a second loop on the same thread.
+class Running {
+public:
+  Running(EventLoop* loop, bool& flag, Origin caller) : flag_(flag) {
+    if (running_loop != nullptr) {
+      report({Pitfall::nested_run, "a loop was started while another loop is running on this thread", caller,
+              "inside a coroutine, co_await instead of starting a loop; one loop runs per thread"});
+      throw std::logic_error("cannot run a loop while another loop is running on this thread");
+    }
+    running_loop = loop;
+    flag_ = true;
+  }
+  ~Running() {
+    running_loop = nullptr;
+    flag_ = false;
+  }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+
+private:
+  bool& flag_;
+};
+
+} // namespace
+
+namespace detail {
+
+void Callback::run() {
+  const auto self = std::move(self_); // alive until the call returns, even if its Handle is gone
+  if (!cancelled_) call();
+}
+
+void Callback::cancel() noexcept {
+  cancelled_ = true;
+  // A timer leaves the heap at once. A callback already in the ready queue stays linked there
+  // (the queue is singly linked); it keeps itself alive until its turn, and is skipped.
+  if (loop_.cancel(*this)) self_.reset();
+}
+
+} // namespace detail
+
+EventLoop::EventLoop(Clock& clock) : clock_(clock), own_selector_(clock), selector_(own_selector_) {}
+EventLoop::EventLoop(Clock& clock, Selector& selector) : clock_(clock), own_selector_(clock), selector_(selector) {}
+EventLoop::~EventLoop() { close(); }
+
+EventLoop& EventLoop::get_running_loop() {
+  if (running_loop == nullptr) throw std::logic_error("no running event loop: this must be called from inside one");
+  return *running_loop;
+}
+
+void EventLoop::check_open() const {
+  if (closed_) throw std::logic_error("the event loop is closed");
+}
+
+void EventLoop::schedule(Runnable& work) {
+  check_open();
+  ready_.push(work);
+}
+
+void EventLoop::schedule_at(TimerNode& timer, TimePoint when) {
+  check_open();
+  timers_.push(timer, when);
+}
+
+void EventLoop::run_forever() {
+  Running running(this, running_, Origin::here());
+  while (!stopping_) pass();
+  stopping_ = false;
+}
+
+void EventLoop::run_once() {
+  Running running(this, running_, Origin::here());
+  pass();
+}
+
+// [pass]
+void EventLoop::pass() {
+  check_open();
+  if (ready_.empty() && !stopping_) {
+    if (timers_.empty() && !selector_.has_sources()) report_deadlock();
+    selector_.select(*this, timers_.empty() ? std::nullopt : std::optional(timers_.top().when()));
+  }
+  const TimePoint now = clock_.now();
+  while (!timers_.empty() && timers_.top().when() <= now) ready_.push(timers_.pop());
+
+  ReadyQueue pass = ready_.take(); // exactly what is ready now; new work waits for the next pass
+  while (!pass.empty()) {
+    Runnable& work = pass.pop();
+    try {
+      StepTimer::Step step(step_timer_, work.origin()); // timed, if debug checks are on
+      work.run();
+    } catch (...) {
+      ready_.prepend(pass); // the rest of this pass is not lost
+      throw;                // asyncio logs and carries on; the course prefers to stop loudly
+    }
+  }
+}
+// [pass]
+
+void EventLoop::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  while (!ready_.empty()) ready_.pop().discard();
+  while (!timers_.empty()) timers_.pop().discard();
+}
+
+void EventLoop::report_deadlock() const {
+  report({Pitfall::deadlock,
+          "run_forever() would wait forever: nothing is ready, no timer is set, and nothing could call stop()",
+          {},
+          "schedule the work that ends the run, or call stop() when it is done; a loop with nothing to do "
+          "waits for ever in asyncio"});
+  throw std::runtime_error("deadlock: the event loop has nothing to run and nothing to wait for");
+}
+
+} // namespace aio

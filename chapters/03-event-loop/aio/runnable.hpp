@@ -1,0 +1,130 @@
+// What the runtime's loop runs: Runnable, a node of its ready queue, and TimerNode, a node of
+// its timer heap. Both are intrusive: the loop links the object itself instead of copying it
+// into a container, so scheduling allocates nothing. Chapter 04 embeds them in coroutine
+// frames; here, call_soon and call_later wrap a callback in one.
+#pragma once
+
+#include "aio/clock.hpp"
+#include "aio/origin.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace aio {
+
+/// A unit of work on the loop's ready queue (Python: the callback of an `asyncio.Handle`).
+class Runnable {
+public:
+  /// Does the work. Called once per scheduling, on the loop's thread.
+  virtual void run() = 0;
+  /// What it is and where it comes from, for reports.
+  virtual Origin origin() const noexcept = 0;
+  /// The loop was closed before it ran: it will never run.
+  virtual void discard() noexcept {}
+
+protected:
+  ~Runnable() = default; // never deleted through a Runnable: its owner deletes its own type
+
+private:
+  friend class ReadyQueue;
+  Runnable* next_ = nullptr;
+};
+
+/// A Runnable that waits in the timer heap until its time comes.
+class TimerNode : public Runnable {
+public:
+  /// When it is due, on the loop's clock.
+  TimePoint when() const noexcept { return when_; }
+  /// True while it is in a loop's timer heap.
+  bool scheduled() const noexcept { return index_ != not_scheduled; }
+
+protected:
+  TimerNode() = default;
+  TimerNode(const TimerNode&) = delete;
+  TimerNode& operator=(const TimerNode&) = delete;
+  ~TimerNode() = default;
+
+private:
+  friend class TimerHeap;
+  static constexpr std::size_t not_scheduled = static_cast<std::size_t>(-1);
+  TimePoint when_{};
+  std::uint64_t seq_ = 0;             // equal deadlines run in the order they were set
+  std::size_t index_ = not_scheduled; // its place in the heap: cancelling is O(log n)
+};
+
+// [ready-queue]
+/// A FIFO of Runnables linked through themselves.
+class ReadyQueue {
+public:
+  /// Appends `r`; it must not be queued already.
+  void push(Runnable& r) noexcept {
+    r.next_ = nullptr;
+    if (tail_ != nullptr) {
+      tail_->next_ = &r;
+    } else {
+      head_ = &r;
+    }
+    tail_ = &r;
+  }
+  /// Removes and returns the first one; the queue must not be empty.
+  Runnable& pop() noexcept {
+    Runnable& r = *head_;
+    head_ = r.next_;
+    if (head_ == nullptr) tail_ = nullptr;
+    return r;
+  }
+  /// True if nothing is queued.
+  bool empty() const noexcept { return head_ == nullptr; }
+  /// Puts all of `front` before what is queued now (leaving `front` empty).
+  void prepend(ReadyQueue& front) noexcept {
+    if (front.empty()) return;
+    front.tail_->next_ = head_;
+    if (head_ == nullptr) tail_ = front.tail_;
+    head_ = front.head_;
+    front.head_ = front.tail_ = nullptr;
+  }
+  /// Moves everything out into a new queue (a pass of the loop runs exactly those).
+  ReadyQueue take() noexcept {
+    ReadyQueue batch;
+    batch.head_ = head_;
+    batch.tail_ = tail_;
+    head_ = tail_ = nullptr;
+    return batch;
+  }
+
+private:
+  Runnable* head_ = nullptr;
+  Runnable* tail_ = nullptr;
+};
+// [ready-queue]
+
+/// A binary min-heap of TimerNodes by (deadline, order set), each node knowing its index.
+class TimerHeap {
+public:
+  /// Adds `timer` due at `when`. It must not be scheduled already.
+  void push(TimerNode& timer, TimePoint when);
+  /// Removes `timer` if it is scheduled; returns whether it was.
+  bool remove(TimerNode& timer) noexcept;
+  /// The earliest timer; the heap must not be empty.
+  TimerNode& top() const noexcept { return *nodes_.front(); }
+  /// Removes and returns the earliest timer; the heap must not be empty.
+  TimerNode& pop() noexcept;
+  /// True if no timer is scheduled.
+  bool empty() const noexcept { return nodes_.empty(); }
+  /// How many timers are scheduled.
+  std::size_t size() const noexcept { return nodes_.size(); }
+
+private:
+  static bool before(const TimerNode& a, const TimerNode& b) noexcept {
+    return a.when_ != b.when_ ? a.when_ < b.when_ : a.seq_ < b.seq_;
+  }
+  void place(TimerNode& node, std::size_t index) noexcept;
+  void sift_up(std::size_t index) noexcept;
+  void sift_down(std::size_t index) noexcept;
+
+  std::vector<TimerNode*> nodes_;
+  std::uint64_t next_seq_ = 0;
+};
+
+} // namespace aio

@@ -1,0 +1,118 @@
+// The loop's callbacks: order, passes, stop, close, the running loop, exceptions.
+#include "demos.hpp"
+
+#include "aio/event_loop.hpp"
+
+#include "aio/testing/capture.hpp"
+#include "aio/testing/guard.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using aio::EventLoop;
+using aio::VirtualClock;
+using aio::testing::CaptureStdout;
+using Log = std::vector<std::string>;
+
+AIO_TEST_CASE("callbacks run in the order they were scheduled, new ones on the next pass", "[ch03][loop]") {
+  CaptureStdout out;
+  VirtualClock clock;
+  aio::demos::callbacks(clock);
+  CHECK(out.text() == "first\n"
+                      "second, which schedules a fourth\n"
+                      "third\n"
+                      "fourth, on the next pass; it stops the loop\n");
+}
+
+AIO_TEST_CASE("run_once runs exactly what was ready when the pass began", "[ch03][loop]") {
+  Log log;
+  VirtualClock clock;
+  EventLoop loop(clock);
+  loop.call_soon([&] {
+    log.push_back("a");
+    loop.call_soon([&] { log.push_back("c"); });
+  });
+  loop.call_soon([&] { log.push_back("b"); });
+  loop.run_once();
+  CHECK(log == Log{"a", "b"});
+  loop.run_once();
+  CHECK(log == Log{"a", "b", "c"});
+}
+
+AIO_TEST_CASE("stop() ends run_forever after the current pass, and run_forever can run again", "[ch03][loop]") {
+  Log log;
+  VirtualClock clock;
+  EventLoop loop(clock);
+  loop.call_soon([&] {
+    log.push_back("stops");
+    loop.stop();
+  });
+  loop.call_soon([&] { log.push_back("same pass"); });
+  loop.run_forever();
+  CHECK(log == Log{"stops", "same pass"});
+  loop.call_soon([&] {
+    log.push_back("again");
+    loop.stop();
+  });
+  loop.run_forever();
+  CHECK(log.back() == "again");
+}
+
+AIO_TEST_CASE("get_running_loop() is the loop inside a callback, and an error outside", "[ch03][loop]") {
+  VirtualClock clock;
+  EventLoop loop(clock);
+  EventLoop* seen = nullptr;
+  loop.call_soon([&] {
+    seen = &EventLoop::get_running_loop();
+    CHECK(loop.is_running());
+    loop.stop();
+  });
+  loop.run_forever();
+  CHECK(seen == &loop);
+  CHECK_FALSE(loop.is_running());
+  CHECK_THROWS_WITH(EventLoop::get_running_loop(), Catch::Contains("no running event loop"));
+}
+
+AIO_TEST_CASE("a cancelled callback does not run; dropping a handle does not cancel", "[ch03][loop]") {
+  Log log;
+  VirtualClock clock;
+  EventLoop loop(clock);
+  aio::Handle cancelled = loop.call_soon([&] { log.push_back("cancelled"); });
+  loop.call_soon([&] { log.push_back("kept without a handle"); });
+  cancelled.cancel();
+  CHECK(cancelled.cancelled());
+  loop.run_once();
+  CHECK(log == Log{"kept without a handle"});
+}
+
+AIO_TEST_CASE("an exception from a callback comes out of run_forever, and the rest still runs", "[ch03][loop]") {
+  Log log;
+  VirtualClock clock;
+  EventLoop loop(clock);
+  loop.call_soon([] { throw std::runtime_error("callback failed"); });
+  loop.call_soon([&] {
+    log.push_back("next one");
+    loop.stop();
+  });
+  CHECK_THROWS_WITH(loop.run_forever(), "callback failed");
+  CHECK(log.empty());
+  loop.run_forever();
+  CHECK(log == Log{"next one"});
+}
+
+AIO_TEST_CASE("close() drops what is pending; a closed loop accepts nothing more", "[ch03][loop]") {
+  Log log;
+  VirtualClock clock;
+  EventLoop loop(clock);
+  loop.call_soon([&] { log.push_back("never"); });
+  loop.call_later(std::chrono::seconds(1), [&] { log.push_back("never either"); });
+  loop.close();
+  CHECK(loop.is_closed());
+  CHECK(loop.timers() == 0);
+  CHECK_THROWS_WITH(loop.call_soon([] {}), Catch::Contains("closed"));
+  CHECK_THROWS_WITH(loop.run_once(), Catch::Contains("closed"));
+  CHECK(log.empty());
+}
