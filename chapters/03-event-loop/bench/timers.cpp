@@ -1,11 +1,16 @@
 // ch03_bench: what the loop's callbacks and timers cost, with the pitfall checks off and on.
-// A program that prints figures, not a test: run it with `./course bench 03` (Release build).
+// A program that prints figures, not a test. `./course bench 03` runs it in Release next to
+// bench/timers.py, the same workloads in Python's asyncio, and prints both side by side;
+// `--tsv` prints one "workload<TAB>variant<TAB>ns" line per figure for that.
 #include "aio/event_loop.hpp"
 
 #include "aio/diagnostics.hpp"
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
 
 using namespace std::chrono_literals;
 
@@ -28,29 +33,43 @@ double ns_each(bool checks, Body body) {
   return best;
 }
 
+struct Row {
+  const char* workload;
+  double off;
+  double on;
+};
+
 } // namespace
 
-int main() {
-  std::printf("chapter 03: one million callbacks and timers (best of 5 runs, virtual clock)\n\n");
-  std::printf("%-52s %12s %12s\n", "", "checks off", "checks on");
-  const auto row = [](const char* name, auto body) {
-    const double off = ns_each(false, body);
-    const double on = ns_each(true, body);
-    std::printf("%-52s %9.1f ns %9.1f ns\n", name, off, on);
+int main(int argc, char** argv) {
+  const bool tsv = argc > 1 && std::strcmp(argv[1], "--tsv") == 0;
+  std::vector<Row> rows;
+  const auto measure = [&rows](const char* workload, auto body) {
+    rows.push_back({workload, ns_each(false, body), ns_each(true, body)});
   };
-  row("call_soon, then run (each)", [](aio::EventLoop& loop) {
+  // [workloads]
+  measure("call_soon 1M callbacks, then run them", [](aio::EventLoop& loop) {
     for (int i = 0; i < count; ++i) loop.call_soon([] {});
     loop.call_soon([&loop] { loop.stop(); });
     loop.run_forever();
   });
-  row("call_later at 1M distinct times, then fire (each)", [](aio::EventLoop& loop) {
-    for (int i = 0; i < count; ++i) loop.call_later(std::chrono::microseconds(count - i), [] {});
-    loop.call_later(2s, [&loop] { loop.stop(); });
+  measure("call_at 1M past deadlines, then run them in order", [](aio::EventLoop& loop) {
+    const aio::TimePoint now = loop.time();
+    for (int i = 0; i < count; ++i) loop.call_at(now - std::chrono::microseconds(count - i), [] {});
+    loop.call_soon([&loop] { loop.stop(); });
     loop.run_forever();
   });
-  row("call_later then cancel (each)", [](aio::EventLoop& loop) {
+  measure("call_later then cancel, 1M times", [](aio::EventLoop& loop) {
     for (int i = 0; i < count; ++i) loop.call_later(1s, [] {}).cancel();
   });
-  std::printf("\nEach callback is a small allocation (its Handle can outlive it); coroutines (chapter 04)\n"
-              "are scheduled through nodes in their own frames and allocate nothing.\n");
+  // [workloads]
+
+  if (tsv) {
+    for (const Row& row : rows)
+      std::printf("%s\taio\t%.1f\n%s\taio, checks on\t%.1f\n", row.workload, row.off, row.workload, row.on);
+    return 0;
+  }
+  std::printf("chapter 03: callbacks and timers, ns each (best of 5 runs, virtual clock)\n\n");
+  std::printf("%-52s %12s %12s\n", "", "checks off", "checks on");
+  for (const Row& row : rows) std::printf("%-52s %9.1f ns %9.1f ns\n", row.workload, row.off, row.on);
 }
