@@ -39,7 +39,16 @@ namespace detail {
 
 void Callback::run() {
   const auto self = std::move(self_); // alive until the call returns, even if its Handle is gone
-  if (!cancelled_) call();
+  struct Done {
+    Callback& callback;
+    ~Done() {
+      callback.running_ = false;
+      callback.release(); // it ran: what it captured goes now, not when its last Handle does
+    }
+  } done{*this};
+  if (cancelled_) return;
+  running_ = true;
+  call();
 }
 
 void Callback::cancel() noexcept {
@@ -47,6 +56,12 @@ void Callback::cancel() noexcept {
   // A timer leaves the heap at once. A callback already in the ready queue stays linked there
   // (the queue is singly linked); it keeps itself alive until its turn, and is skipped.
   if (loop_.cancel(*this)) self_.reset();
+  if (!running_) release(); // if it is cancelling itself, run() releases once the call returns
+}
+
+void Callback::discard() noexcept {
+  release();
+  self_.reset();
 }
 
 } // namespace detail

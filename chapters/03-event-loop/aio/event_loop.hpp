@@ -12,6 +12,7 @@
 #include "aio/step_timer.hpp"
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -22,16 +23,20 @@ class EventLoop;
 namespace detail {
 
 /// A callback scheduled on a loop. It keeps itself alive while it is queued, so its Handle
-/// may be dropped, kept, or used to cancel it, in any order.
+/// may be dropped, kept, or used to cancel it, in any order. Once it can never be called again
+/// (it ran, was cancelled, or its loop closed) it destroys the function it wraps at once, and
+/// with it what the function captured: as asyncio's Handle drops its callback on cancel(), so
+/// that a callback and the state that holds its Handle cannot keep each other alive.
 class Callback : public TimerNode, public std::enable_shared_from_this<Callback> {
 public:
   /// A callback for `loop`, scheduled from `where`.
   Callback(EventLoop& loop, Origin where) noexcept : loop_(loop), where_(where) {}
   void run() final;
   Origin origin() const noexcept final { return where_; }
-  void discard() noexcept final { self_.reset(); }
   /// Keeps itself alive until it has run or been cancelled.
   void hold() { self_ = shared_from_this(); }
+  /// The loop closed before it ran.
+  void discard() noexcept final;
   /// It will not run.
   void cancel() noexcept;
   /// True once cancel() was called.
@@ -41,12 +46,15 @@ protected:
   ~Callback() = default;
   /// Calls the function it wraps.
   virtual void call() = 0;
+  /// Destroys the function it wraps: it will not be called again.
+  virtual void release() noexcept = 0;
 
 private:
   EventLoop& loop_;
   Origin where_;
   std::shared_ptr<Callback> self_; // set while queued
   bool cancelled_ = false;
+  bool running_ = false; // a callback may cancel itself: its function must outlive that call
 };
 
 /// A Callback wrapping a function object of type F.
@@ -57,8 +65,9 @@ public:
   CallbackOf(EventLoop& loop, Origin where, F fn) : Callback(loop, where), fn_(std::move(fn)) {}
 
 private:
-  void call() override { fn_(); }
-  F fn_;
+  void call() override { (*fn_)(); }
+  void release() noexcept override { fn_.reset(); }
+  std::optional<F> fn_;
 };
 
 } // namespace detail

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -115,4 +116,40 @@ AIO_TEST_CASE("close() drops what is pending; a closed loop accepts nothing more
   CHECK_THROWS_WITH(loop.call_soon([] {}), Catch::Contains("closed"));
   CHECK_THROWS_WITH(loop.run_once(), Catch::Contains("closed"));
   CHECK(log.empty());
+}
+
+AIO_TEST_CASE("a callback lets go of what it captured once it ran, was cancelled, or its loop closed", "[ch03][loop]") {
+  // What a callback captures may hold its own Handle (a periodic timer keeping its next one):
+  // releasing the captures early is what breaks that cycle. asyncio's Handle.cancel() does the same.
+  VirtualClock clock;
+  auto ran = std::make_shared<int>(0);
+  auto cancelled = std::make_shared<int>(0);
+  auto pending = std::make_shared<int>(0);
+  std::weak_ptr<int> ran_weak = ran, cancelled_weak = cancelled, pending_weak = pending;
+  {
+    EventLoop loop(clock);
+    aio::Handle h1 = loop.call_soon([ran = std::move(ran)] {});
+    aio::Handle h2 = loop.call_later(std::chrono::seconds(1), [cancelled = std::move(cancelled)] {});
+    aio::Handle h3 = loop.call_later(std::chrono::seconds(2), [pending = std::move(pending)] {});
+    loop.run_once();
+    CHECK(ran_weak.expired()); // it ran, though h1 still holds it
+    h2.cancel();
+    CHECK(cancelled_weak.expired()); // cancelled, though h2 still holds it
+    CHECK_FALSE(pending_weak.expired());
+    loop.close();
+    CHECK(pending_weak.expired()); // the loop closed, though h3 still holds it
+  }
+}
+
+AIO_TEST_CASE("a callback may cancel its own handle while it runs", "[ch03][loop]") {
+  VirtualClock clock;
+  EventLoop loop(clock);
+  aio::Handle self;
+  std::string seen;
+  self = loop.call_soon([&self, &seen, text = std::string("still here after cancel")] {
+    self.cancel();
+    seen = text; // the closure must still be alive
+  });
+  loop.run_once();
+  CHECK(seen == "still here after cancel");
 }
