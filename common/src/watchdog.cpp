@@ -42,9 +42,6 @@ public:
     if (watch.prev_ != nullptr) watch.prev_->next_ = watch.next_;
     if (watch.next_ != nullptr) watch.next_->prev_ = watch.prev_;
     if (head_ == &watch) head_ = watch.next_;
-    for (auto& entry : reported_) {
-      if (entry.first == &watch) entry = {};
-    }
   }
 
   ~Watchdog() {
@@ -86,10 +83,10 @@ private:
              watch.line_.load(std::memory_order_relaxed)};
       std::atomic_thread_fence(std::memory_order_acquire);
     } while ((before & 1) != 0 || before != watch.seq_.load(std::memory_order_relaxed));
-    if (since == 0 || step == reported_step_of(watch)) return;
+    if (since == 0 || step == watch.reported_step_) return;
     const auto running = std::chrono::nanoseconds(now_ns() - since);
     if (running <= limit) return;
-    remember(watch, step);
+    watch.reported_step_ = step; // once per step
     const PitfallReport report{Pitfall::blocked_loop,
                                "the loop has been blocked for " + format_duration(running) + " by " + kind + " '" +
                                    std::string(who.name()) + "', and still is",
@@ -100,35 +97,11 @@ private:
     if (StallHandler handler = stall_handler.load()) handler(report);
   }
 
-  // The last step reported per watch: kept in a tiny map on the watchdog's side.
-  std::uint64_t reported_step_of(const StepWatch& watch) const {
-    for (const auto& [w, step] : reported_) {
-      if (w == &watch) return step;
-    }
-    return 0;
-  }
-  void remember(const StepWatch& watch, std::uint64_t step) {
-    for (auto& [w, s] : reported_) {
-      if (w == &watch) {
-        s = step;
-        return;
-      }
-    }
-    for (auto& [w, s] : reported_) {
-      if (w == nullptr) {
-        w = &watch;
-        s = step;
-        return;
-      }
-    }
-  }
-
   std::mutex mutex_;
   std::condition_variable wake_;
   std::thread thread_;
   StepWatch* head_ = nullptr;
   bool stopping_ = false;
-  std::pair<const StepWatch*, std::uint64_t> reported_[64]{};
 };
 
 StepWatch::StepWatch() { Watchdog::instance().add(*this); }

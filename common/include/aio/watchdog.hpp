@@ -12,7 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 
 namespace aio {
 
@@ -50,6 +49,7 @@ private:
   std::atomic<std::uint64_t> step_id_{0}; // the step the fields describe
   StepWatch* next_ = nullptr;             // the watchdog's list of watches
   StepWatch* prev_ = nullptr;
+  std::uint64_t reported_step_ = 0; // the watchdog's own: the last step it reported
 };
 
 /// How long a step may run before the watchdog reports it still blocked (1 s by default).
