@@ -8,14 +8,15 @@
 
 namespace aio {
 
-void StepTimer::begin(Origin who, std::size_t number) {
+void StepTimer::begin(Origin who, std::size_t number, const Kind& kind) {
+  step_kind_ = kind;
   const auto now = StepClock::now();
   step_who_ = slice_who_ = who;
   number_ = number;
   step_start_ = slice_start_ = now;
   reported_ = false;
   outer_ = std::exchange(current_, this);
-  watch_.begin(kind_, who); // the watchdog can now name a step that never returns
+  watch_.begin(kind.name, who); // the watchdog can now name a step that never returns
 }
 
 // [blame]
@@ -46,14 +47,15 @@ void StepTimer::end() {
 
 void StepTimer::report(Origin who, StepClock::duration took, bool whole_step) const {
   const std::string culprit =
-      who.line != 0 ? std::string(kind_) + " '" + std::string(who.name()) + "'" : std::string("a ") + kind_;
+      who.line != 0 ? std::string(step_kind_.name) + " '" + std::string(who.name()) + "'"
+                    : std::string("a ") + step_kind_.name;
   const std::string step = number_ != 0 && (whole_step || who.function == step_who_.function)
                                ? " in its step " + std::to_string(number_)
                                : "";
   aio::report({Pitfall::blocked_loop,
                "the loop was blocked for " + format_duration(took) + " by " + culprit + step + " (limit " +
                    format_duration(slow_step_threshold()) + "): nothing else could run meanwhile",
-               who, fix_});
+               who, step_kind_.fix});
 }
 
 } // namespace aio

@@ -105,16 +105,18 @@ void EventLoop::pass() {
   check_open();
   if (ready_.empty() && !stopping_) {
     if (timers_.empty() && !selector_.has_sources()) report_deadlock();
-    selector_.select(*this, timers_.empty() ? std::nullopt : std::optional(timers_.top().when()));
+    selector_.select(*this, timers_.empty() ? std::nullopt : std::optional(timers_.next_deadline()));
   }
-  const TimePoint now = clock_.now();
-  while (!timers_.empty() && timers_.top().when() <= now) ready_.push(timers_.pop());
+  if (!timers_.empty()) { // no timer, no need to read the clock
+    const TimePoint now = clock_.now();
+    while (!timers_.empty() && timers_.next_deadline() <= now) ready_.push(timers_.pop());
+  }
 
   ReadyQueue pass = ready_.take(); // exactly what is ready now; new work waits for the next pass
   while (!pass.empty()) {
     Runnable& work = pass.pop();
     try {
-      StepTimer::Step step(step_timer_, work.origin()); // timed, if debug checks are on
+      StepTimer::Step step(step_timer_, work.origin(), 0, work.kind()); // timed, if debug checks are on
       work.run();
     } catch (...) {
       ready_.prepend(pass); // the rest of this pass is not lost

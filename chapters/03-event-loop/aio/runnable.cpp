@@ -1,4 +1,4 @@
-// The timer heap: a binary heap whose nodes know their place, so any of them can be removed.
+// The timer heap: a four-ary heap whose nodes know their place, so any of them can be removed.
 #include "aio/runnable.hpp"
 
 #include <utility>
@@ -6,15 +6,13 @@
 namespace aio {
 
 void TimerHeap::push(TimerNode& timer, TimePoint when) {
-  timer.when_ = when;
-  timer.seq_ = next_seq_++;
-  nodes_.push_back(&timer);
-  timer.index_ = nodes_.size() - 1;
+  entries_.push_back({when, next_seq_++, &timer});
+  timer.index_ = entries_.size() - 1;
   sift_up(timer.index_);
 }
 
 TimerNode& TimerHeap::pop() noexcept {
-  TimerNode& first = *nodes_.front();
+  TimerNode& first = *entries_.front().node;
   remove(first);
   return first;
 }
@@ -22,45 +20,47 @@ TimerNode& TimerHeap::pop() noexcept {
 bool TimerHeap::remove(TimerNode& timer) noexcept {
   if (!timer.scheduled()) return false;
   const std::size_t index = timer.index_;
-  TimerNode* last = nodes_.back();
-  nodes_.pop_back();
+  const Entry last = entries_.back();
+  entries_.pop_back();
   timer.index_ = TimerNode::not_scheduled;
-  if (last != &timer) { // the last node takes its place, then moves up or down
-    place(*last, index);
+  if (last.node != &timer) { // the last entry takes its place, then moves up or down
+    place(last, index);
     sift_up(index);
-    sift_down(last->index_);
+    sift_down(last.node->index_);
   }
   return true;
 }
 
-void TimerHeap::place(TimerNode& node, std::size_t index) noexcept {
-  nodes_[index] = &node;
-  node.index_ = index;
+void TimerHeap::place(const Entry& entry, std::size_t index) noexcept {
+  entries_[index] = entry;
+  entry.node->index_ = index;
 }
 
 void TimerHeap::sift_up(std::size_t index) noexcept {
-  TimerNode* node = nodes_[index];
+  const Entry entry = entries_[index];
   while (index > 0) {
-    const std::size_t parent = (index - 1) / 2;
-    if (!before(*node, *nodes_[parent])) break;
-    place(*nodes_[parent], index);
+    const std::size_t parent = (index - 1) / arity;
+    if (!(entry < entries_[parent])) break;
+    place(entries_[parent], index);
     index = parent;
   }
-  place(*node, index);
+  place(entry, index);
 }
 
 void TimerHeap::sift_down(std::size_t index) noexcept {
-  TimerNode* node = nodes_[index];
-  const std::size_t n = nodes_.size();
+  const Entry entry = entries_[index];
+  const std::size_t n = entries_.size();
   while (true) {
-    std::size_t child = 2 * index + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(*nodes_[child + 1], *nodes_[child])) ++child;
-    if (!before(*nodes_[child], *node)) break;
-    place(*nodes_[child], index);
-    index = child;
+    const std::size_t first = arity * index + 1;
+    if (first >= n) break;
+    std::size_t least = first; // the earliest of up to four children
+    for (std::size_t child = first + 1; child < first + arity && child < n; ++child)
+      if (entries_[child] < entries_[least]) least = child;
+    if (!(entries_[least] < entry)) break;
+    place(entries_[least], index);
+    index = least;
   }
-  place(*node, index);
+  place(entry, index);
 }
 
 } // namespace aio

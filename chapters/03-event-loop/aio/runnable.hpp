@@ -6,6 +6,7 @@
 
 #include "aio/clock.hpp"
 #include "aio/origin.hpp"
+#include "aio/step_timer.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,9 @@ public:
   virtual Origin origin() const noexcept = 0;
   /// The loop was closed before it ran: it will never run.
   virtual void discard() noexcept {}
+  /// What reports call it ("coroutine" for chapter 04's tasks); null: the loop's default, a
+  /// "callback from" the function that scheduled it.
+  virtual const StepTimer::Kind* kind() const noexcept { return nullptr; }
 
 protected:
   ~Runnable() = default; // never deleted through a Runnable: its owner deletes its own type
@@ -34,8 +38,6 @@ private:
 /// A Runnable that waits in the timer heap until its time comes.
 class TimerNode : public Runnable {
 public:
-  /// When it is due, on the loop's clock.
-  TimePoint when() const noexcept { return when_; }
   /// True while it is in a loop's timer heap.
   bool scheduled() const noexcept { return index_ != not_scheduled; }
 
@@ -48,8 +50,6 @@ protected:
 private:
   friend class TimerHeap;
   static constexpr std::size_t not_scheduled = static_cast<std::size_t>(-1);
-  TimePoint when_{};
-  std::uint64_t seq_ = 0;             // equal deadlines run in the order they were set
   std::size_t index_ = not_scheduled; // its place in the heap: cancelling is O(log n)
 };
 
@@ -99,31 +99,41 @@ private:
 };
 // [ready-queue]
 
-/// A binary min-heap of TimerNodes by (deadline, order set), each node knowing its index.
+/// A min-heap of TimerNodes by (deadline, order set), each node knowing its index.
+///
+/// Four children per node, and each entry carries its own deadline: a heap of a million timers
+/// is 10 levels deep instead of 20, and finding the earliest child reads one or two cache lines
+/// of the heap instead of four timers scattered in memory (ch04_bench: 1M sleeping tasks).
 class TimerHeap {
 public:
   /// Adds `timer` due at `when`. It must not be scheduled already.
   void push(TimerNode& timer, TimePoint when);
   /// Removes `timer` if it is scheduled; returns whether it was.
   bool remove(TimerNode& timer) noexcept;
-  /// The earliest timer; the heap must not be empty.
-  TimerNode& top() const noexcept { return *nodes_.front(); }
+  /// When the earliest timer is due; the heap must not be empty.
+  TimePoint next_deadline() const noexcept { return entries_.front().when; }
   /// Removes and returns the earliest timer; the heap must not be empty.
   TimerNode& pop() noexcept;
   /// True if no timer is scheduled.
-  bool empty() const noexcept { return nodes_.empty(); }
+  bool empty() const noexcept { return entries_.empty(); }
   /// How many timers are scheduled.
-  std::size_t size() const noexcept { return nodes_.size(); }
+  std::size_t size() const noexcept { return entries_.size(); }
 
 private:
-  static bool before(const TimerNode& a, const TimerNode& b) noexcept {
-    return a.when_ != b.when_ ? a.when_ < b.when_ : a.seq_ < b.seq_;
-  }
-  void place(TimerNode& node, std::size_t index) noexcept;
+  struct Entry {
+    TimePoint when;
+    std::uint64_t seq; // equal deadlines run in the order they were set
+    TimerNode* node;
+    bool operator<(const Entry& other) const noexcept {
+      return when != other.when ? when < other.when : seq < other.seq;
+    }
+  };
+  static constexpr std::size_t arity = 4;
+  void place(const Entry& entry, std::size_t index) noexcept;
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
 
-  std::vector<TimerNode*> nodes_;
+  std::vector<Entry> entries_;
   std::uint64_t next_seq_ = 0;
 };
 

@@ -20,9 +20,15 @@ namespace aio {
 /// Times one loop's steps for the blocked-loop check, and publishes them to the watchdog.
 class StepTimer {
 public:
-  /// `kind` names what the loop runs in reports ("generator", "coroutine", "callback");
-  /// `fix` is the advice a blocked-loop report gives. Both must outlive the timer.
-  StepTimer(const char* kind, const char* fix) noexcept : kind_(kind), fix_(fix) {}
+  /// What a step runs, as reports name it: `name` ("generator", "coroutine", "callback from")
+  /// and `fix`, the advice a blocked-loop report gives. Both must outlive the timer.
+  struct Kind {
+    const char* name; ///< Goes before the culprit's name: "coroutine 'fetch'".
+    const char* fix;  ///< One sentence: what to do instead of blocking.
+  };
+
+  /// Steps are of kind `kind` with advice `fix` unless a Step says otherwise.
+  StepTimer(const char* kind, const char* fix) noexcept : kind_{kind, fix} {}
   StepTimer(const StepTimer&) = delete;
   StepTimer& operator=(const StepTimer&) = delete;
 
@@ -30,9 +36,10 @@ public:
   /// rank for `who`, shown in reports. With debug checks off it does nothing.
   class Step {
   public:
-    /// Starts timing a step of `who` on `timer`.
-    Step(StepTimer& timer, Origin who, std::size_t number = 0) : timer_(debug_checks() ? &timer : nullptr) {
-      if (timer_ != nullptr) timer_->begin(who, number);
+    /// Starts timing a step of `who` on `timer`; `kind`, if given, replaces the timer's own.
+    Step(StepTimer& timer, Origin who, std::size_t number = 0, const Kind* kind = nullptr)
+        : timer_(debug_checks() ? &timer : nullptr) {
+      if (timer_ != nullptr) timer_->begin(who, number, kind != nullptr ? *kind : timer.kind_);
     }
     /// Ends the step: checks its last slice, and the step as a whole.
     ~Step() {
@@ -54,13 +61,13 @@ private:
   static inline thread_local StepTimer* current_ = nullptr; // the timer of the step running on this thread
 
   void switch_slice(Origin who) noexcept;
-  void begin(Origin who, std::size_t number);
+  void begin(Origin who, std::size_t number, const Kind& kind);
   void end();
   void close_slice(StepClock::time_point now);
   void report(Origin who, StepClock::duration took, bool whole_step) const;
 
-  const char* kind_;
-  const char* fix_;
+  Kind kind_;      // the timer's own
+  Kind step_kind_; // the running step's
   StepWatch watch_;
   Origin step_who_;
   Origin slice_who_;

@@ -1,0 +1,61 @@
+// aio::run(main()): the program's entry into the runtime (Python: asyncio.run), and
+// run_until_complete, the loop method it is built on.
+#pragma once
+
+#include "aio/clock.hpp"
+#include "aio/event_loop.hpp"
+#include "aio/task.hpp"
+
+#include "aio/origin.hpp"
+
+#include <type_traits>
+#include <utility>
+
+namespace aio {
+
+// [run-until-complete]
+/// Runs `loop` until `task` has finished, and gives its value or rethrows its exception (Python:
+/// `loop.run_until_complete`). A task that has not started is started on `loop` first. The loop
+/// stays open: tasks still pending are yours to finish or drop.
+template <class T>
+T run_until_complete(EventLoop& loop, Task<T> task) {
+  detail::Promise<T>& promise = detail::Access::promise(task);
+  if (!promise.started()) promise.start(loop, {});
+  while (!promise.done()) loop.run_once(); // a pass with nothing to run and nothing to wait for throws: deadlock
+  return detail::take_value<T>(promise);
+}
+// [run-until-complete]
+
+namespace detail {
+/// Refuses to start a loop inside a running one, naming the caller.
+void refuse_nested_run(Origin caller);
+/// Ends aio::run: closes `loop`, and reports (if `report`) and drops the tasks still pending on it.
+void finish_run(EventLoop& loop, bool report) noexcept;
+} // namespace detail
+
+// [run]
+/// Creates a loop, runs `main` on it as the first task until it finishes, drops what is still
+/// pending, closes the loop, and gives main's value or rethrows its exception (Python:
+/// `asyncio.run(main())`). Time runs on `clock`: real by default, a VirtualClock in tests.
+/// Called from inside a running loop, it reports the mistake and throws std::logic_error.
+template <class T>
+T run(Task<T> main, Clock& clock = steady_clock(), Origin caller = Origin::here()) {
+  detail::refuse_nested_run(caller);
+  EventLoop loop(clock);
+  struct Finish { // also on the way out of an exception, so no frame outlives the loop
+    EventLoop& loop;
+    bool report = false;
+    ~Finish() { detail::finish_run(loop, report); }
+  } finish{loop};
+  if constexpr (std::is_void_v<T>) {
+    run_until_complete(loop, std::move(main));
+    finish.report = true;
+  } else {
+    T result = run_until_complete(loop, std::move(main));
+    finish.report = true;
+    return result;
+  }
+}
+// [run]
+
+} // namespace aio

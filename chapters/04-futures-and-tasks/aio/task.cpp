@@ -1,0 +1,175 @@
+// Tasks: starting, waking, finishing, owning and dropping them; current_task and all_tasks.
+#include "aio/task.hpp"
+
+#include "aio/diagnostics.hpp"
+#include "aio/run.hpp"
+
+#include <stdexcept>
+
+namespace aio {
+namespace detail {
+
+std::string PromiseBase::name() const {
+  if (name_) return *name_;
+  if (!is_task()) return std::string(origin_.name());
+  return "Task-" + std::to_string(number_);
+}
+
+std::string PromiseBase::describe() const {
+  return "task '" + name() + "' (coroutine '" + std::string(origin_.name()) + "')";
+}
+
+// [start]
+void PromiseBase::start(EventLoop& loop, std::string name) {
+  if (started_) throw std::logic_error("create_task() needs a coroutine that has not started yet");
+  loop.schedule(*this); // first, so that a closed loop throws before anything changes
+  bind(loop);
+  started_ = true;
+  claimed_ = true; // the loop keeps the task until it finishes, whoever owns its Task object
+  number_ = ++tasks_created_;
+  if (!name.empty()) set_name(std::move(name));
+  waiting_ = this;
+  link();
+}
+
+std::coroutine_handle<> PromiseBase::start_inline(PromiseBase& parent) {
+  started_ = true;
+  parent_ = &parent;
+  if (parent.loop() != nullptr) bind(*parent.loop());
+  StepTimer::switch_to(origin_);
+  return handle();
+}
+// [start]
+
+// [suspend]
+PromiseBase& PromiseBase::suspend(PromiseBase& innermost, FutureBase* future) {
+  PromiseBase* const task = current_;
+  if (task == nullptr)
+    throw std::logic_error("only a coroutine running in a task can wait: start it with aio::run or aio::create_task");
+  task->waiting_ = &innermost;
+  if (future != nullptr) {
+    task->waiting_for_ = future;
+    future->add_waiter(*task);
+  }
+  return *task;
+}
+
+void PromiseBase::run() {
+  PromiseBase* const outer = std::exchange(current_, this);
+  waiting_for_ = nullptr;
+  waiting_->handle().resume(); // may finish the task and free this frame: `this` is not used after
+  current_ = outer;
+}
+// [suspend]
+
+// [finished]
+std::coroutine_handle<> PromiseBase::on_finished() noexcept {
+  if (parent_ != nullptr) {
+    StepTimer::switch_to(parent_->origin_);
+    return parent_->handle(); // symmetric transfer back to the awaiter
+  }
+  claimed_ = false; // a task: finish() has queued its waiters; the loop lets go of it
+  unlink();
+  release_if_unowned();
+  return std::noop_coroutine();
+}
+// [finished]
+
+void PromiseBase::drop_owner() noexcept {
+  owned_ = false;
+  if (!started_) {
+    report({Pitfall::never_run, "coroutine '" + std::string(origin_.name()) + "' was never awaited", origin_,
+            "co_await it, or start it with aio::create_task(...) and co_await the task later"});
+    handle().destroy();
+    return;
+  }
+  release_if_unowned(); // a task the loop still runs stays: dropping its Task detaches it
+}
+
+void PromiseBase::release_if_unowned() noexcept {
+  if (!owned_ && !claimed_ && holds_ == 0) handle().destroy();
+}
+
+void PromiseBase::abandon(const char* why) noexcept {
+  if (!claimed_) return;
+  if (waiting_for_ != nullptr) waiting_for_->remove_waiter(*this);
+  waiting_for_ = nullptr;
+  if (loop() != nullptr) loop()->cancel(*this); // out of the timer heap, if it is there
+  claimed_ = false;
+  unlink();
+  if (why != nullptr) {
+    try {
+      report({Pitfall::destroyed_pending, describe() + " was destroyed while pending: " + why, origin_,
+              "await every task you create before main returns (or keep the loop running until they finish)"});
+    } catch (...) { // reporting must not throw out of the loop's close()
+    }
+  }
+  release_if_unowned();
+}
+
+void PromiseBase::discard() noexcept {
+  waiting_for_ = nullptr; // whoever discards it has taken it out of its queue already
+  abandon(closing_.active ? closing_.why
+                          : "it can never be woken (its event loop was closed, or the future it awaited was destroyed)");
+}
+
+PromiseBase::~PromiseBase() {
+  if (is_task() && unretrieved()) report_unretrieved(describe(), origin_);
+}
+
+void PromiseBase::link() noexcept {
+  next_task_ = pending_head_;
+  if (next_task_ != nullptr) next_task_->prev_task_ = this;
+  pending_head_ = this;
+}
+
+void PromiseBase::unlink() noexcept {
+  if (prev_task_ != nullptr) {
+    prev_task_->next_task_ = next_task_;
+  } else if (pending_head_ == this) {
+    pending_head_ = next_task_;
+  }
+  if (next_task_ != nullptr) next_task_->prev_task_ = prev_task_;
+  prev_task_ = next_task_ = nullptr;
+}
+
+void refuse_nested_run(Origin caller) {
+  try {
+    EventLoop::get_running_loop();
+  } catch (const std::logic_error&) {
+    return; // no loop is running: good
+  }
+  report({Pitfall::nested_run, "aio::run() was called from inside a running event loop", caller,
+          "inside a coroutine, co_await the coroutine (or aio::create_task it); aio::run is for main() only"});
+  throw std::logic_error("aio::run() cannot be called from a running event loop");
+}
+
+void finish_run(EventLoop& loop, bool report) noexcept {
+  const char* const why = report ? "aio::run() returned before it finished" : nullptr;
+  PromiseBase::closing(why, [&loop] { loop.close(); }); // the queued ones
+  for (PromiseBase* task = PromiseBase::first_pending(); task != nullptr;) {
+    if (task->loop() != &loop) {
+      task = task->next_pending();
+      continue;
+    }
+    task->abandon(why); // the ones waiting for a future; dropping one may drop others
+    task = PromiseBase::first_pending();
+  }
+}
+
+} // namespace detail
+
+std::optional<TaskRef> current_task() noexcept {
+  if (detail::PromiseBase::current() == nullptr) return std::nullopt;
+  return TaskRef(*detail::PromiseBase::current());
+}
+
+std::vector<TaskRef> all_tasks() {
+  const EventLoop* const loop = &EventLoop::get_running_loop();
+  std::vector<TaskRef> tasks;
+  for (auto* task = detail::PromiseBase::first_pending(); task != nullptr; task = task->next_pending())
+    if (task->loop() == loop) tasks.emplace_back(*task);
+  return {tasks.rbegin(), tasks.rend()}; // the list is newest first
+}
+
+} // namespace aio

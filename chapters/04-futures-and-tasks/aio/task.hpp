@@ -1,0 +1,410 @@
+// Task<T>: a coroutine that is also a future (Python: a coroutine, and the asyncio.Task that
+// create_task wraps around it).
+//
+// `Task<User> fetch_user(int id)` returns a Task that has not started. Two things can start it:
+//   co_await fetch_user(1)               runs it here, inside the awaiting coroutine's task,
+//                                        by symmetric transfer (Python: `await fetch_user(1)`);
+//   aio::create_task(fetch_user(1))      hands it to the loop as a task of its own, which runs
+//                                        concurrently with its creator (Python: create_task).
+// A task *is* its coroutine frame: the promise holds the result, the queue of waiters, and the
+// one node by which the loop wakes the task, whatever it waits for. Suspending and resuming a
+// task allocates nothing.
+#pragma once
+
+#include "aio/event_loop.hpp"
+#include "aio/future.hpp"
+#include "aio/runnable.hpp"
+
+#include "aio/origin.hpp"
+#include "aio/step_timer.hpp"
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace aio {
+
+template <class T>
+class Task;
+
+namespace detail {
+template <class T>
+class Promise;
+} // namespace detail
+
+namespace detail {
+
+/// How the runtime's own functions (create_task, run_until_complete) reach a Task's promise.
+struct Access {
+  /// The promise of `task`; throws if it is empty.
+  template <class T>
+  static Promise<T>& promise(const Task<T>& task) {
+    return task.promise();
+  }
+};
+
+/// While a loop closes: the reason its discarded tasks are reported with (none if null).
+struct Closing {
+  bool active;
+  const char* why;
+};
+
+// [promise-base]
+/// The part of every Task coroutine's promise that does not depend on T.
+///
+/// As a future (FutureBase) it holds the outcome and the waiters. As a task (TimerNode) it is
+/// the node the loop queues to wake it: whatever a task waits for (a timer, a future, another
+/// task), the thing it waits for holds this one node, and running it resumes the innermost
+/// coroutine the task is suspended in. A coroutine awaited inline never becomes a task; it
+/// only uses the future part, and `parent_` to return to its awaiter.
+class PromiseBase : public TimerNode, public FutureBase {
+public:
+  /// The promise of the coroutine `origin` (its name and source position).
+  explicit PromiseBase(Origin origin) noexcept : FutureBase(nullptr), origin_(origin) {}
+
+  /// The coroutine's name and where it is defined.
+  Origin origin() const noexcept final { return waiting_ != nullptr ? waiting_->origin_ : origin_; }
+  /// Its own name and position (origin() names the coroutine the task waits in).
+  Origin coroutine() const noexcept { return origin_; }
+  /// The task's name: the one given to create_task, or "Task-<n>".
+  std::string name() const;
+  /// Renames the task.
+  void set_name(std::string name) { name_ = std::make_unique<std::string>(std::move(name)); }
+  /// True once it has started, as a task or awaited inline.
+  bool started() const noexcept { return started_; }
+  /// True if it was started as a task.
+  bool is_task() const noexcept { return number_ != 0; }
+
+  /// The task whose step runs on this thread, or null outside a task.
+  static PromiseBase* current() noexcept { return current_; }
+
+  /// Makes it a task on `loop` and queues its first step there (see create_task).
+  void start(EventLoop& loop, std::string name);
+  /// Starts it inline: it runs now, and `parent` resumes when it has finished.
+  std::coroutine_handle<> start_inline(PromiseBase& parent);
+  /// Suspends the task of this thread at `innermost` (one of its coroutines) until `future` is
+  /// done; with no future, the caller queues the task on the loop itself. Returns the task.
+  static PromiseBase& suspend(PromiseBase& innermost, FutureBase* future = nullptr);
+
+  /// The handle of this coroutine.
+  virtual std::coroutine_handle<> handle() noexcept = 0;
+  /// The Task object that owned it is gone (see Task's destructor).
+  void drop_owner() noexcept;
+  /// Keeps the frame alive for one more user (a coroutine awaiting this task), until let_go().
+  void hold() noexcept { ++holds_; }
+  /// The user that called hold() is done with it.
+  void let_go() noexcept {
+    --holds_;
+    release_if_unowned();
+  }
+  /// Stops claiming the task for the loop: it will never be woken (its loop closed, or the
+  /// future it waited for was destroyed, or aio::run ended without it). `why`, if given, is
+  /// reported as a task destroyed while pending.
+  void abandon(const char* why) noexcept;
+
+  /// Runs the task's next step: resumes the coroutine it is suspended in.
+  void run() final;
+  /// Reports call a task's step a "coroutine", and advise co_await aio::sleep.
+  const StepTimer::Kind* kind() const noexcept final { return &step_kind; }
+  /// See kind().
+  static constexpr StepTimer::Kind step_kind{
+      "coroutine", "use co_await aio::sleep(...) instead of std::this_thread::sleep_for, and never block the "
+                   "loop's thread: long CPU work and blocking calls belong on another thread"};
+  /// It was queued on something that is going away (its loop closed, or the future it awaited
+  /// was destroyed): it will never run.
+  void discard() noexcept final;
+  /// Calls `close()`, during which a discarded task is reported with `why` (none if null).
+  template <class F>
+  static void closing(const char* why, F close) {
+    const Closing outer = std::exchange(closing_, Closing{true, why});
+    close();
+    closing_ = outer;
+  }
+
+  /// The pending tasks of this thread, oldest first: a list linked through the promises.
+  static PromiseBase* first_pending() noexcept { return pending_head_; }
+  /// The next one in that list.
+  PromiseBase* next_pending() const noexcept { return next_task_; }
+
+protected:
+  ~PromiseBase();
+  /// Where control goes when the body has finished: back to the awaiting coroutine, or, for a
+  /// task, back to the loop (its waiters were queued when it finished).
+  std::coroutine_handle<> on_finished() noexcept;
+
+private:
+  void link() noexcept;
+  void unlink() noexcept;
+  /// Frees the frame once nobody owns the task and the loop no longer claims it.
+  void release_if_unowned() noexcept;
+  std::string describe() const;
+
+  static inline thread_local PromiseBase* current_ = nullptr;
+  static inline thread_local PromiseBase* pending_head_ = nullptr;
+  static inline thread_local std::uint64_t tasks_created_ = 0;
+  static inline thread_local Closing closing_{false, nullptr};
+
+  Origin origin_;
+  PromiseBase* parent_ = nullptr;        // the awaiting coroutine, for one awaited inline
+  PromiseBase* waiting_ = nullptr;       // for a task: the coroutine it is suspended in
+  FutureBase* waiting_for_ = nullptr;    // for a task: the future whose waiters hold its node
+  PromiseBase* prev_task_ = nullptr;     // the list of pending tasks
+  PromiseBase* next_task_ = nullptr;
+  std::unique_ptr<std::string> name_;    // only if one was given
+  std::uint64_t number_ = 0;             // Task-<number>; 0 for a coroutine that is not a task
+  bool started_ = false;
+  std::uint32_t holds_ = 0;              // coroutines awaiting this task: they read it once woken
+  bool owned_ = true;                    // a Task object owns the frame
+  bool claimed_ = false;                 // a task the loop will still wake: it keeps its frame alive
+};
+// [promise-base]
+
+/// How a coroutine's body hands over its value: `co_return value;`.
+template <class T, class Base>
+class Returns : public Base {
+public:
+  using Base::Base;
+  /// `co_return value;`
+  template <class U = T>
+  void return_value(U&& value) {
+    this->set_value(std::forward<U>(value));
+  }
+};
+
+/// `co_return;`, or the end of the body, for a coroutine without a value.
+template <class Base>
+class Returns<void, Base> : public Base {
+public:
+  using Base::Base;
+  /// `co_return;`
+  void return_void() { this->set_value(); }
+};
+
+/// The promise of a `Task<T>`: PromiseBase plus the value.
+template <class T>
+class Promise final : public Returns<T, WithValue<T, PromiseBase>> {
+public:
+  /// Records the coroutine's name and position: `Origin::here()` is evaluated inside it.
+  explicit Promise(Origin origin = Origin::here()) noexcept : Returns<T, WithValue<T, PromiseBase>>(origin) {}
+
+  /// The Task the caller receives; it owns the frame.
+  Task<T> get_return_object() noexcept;
+  /// Lazy: nothing runs until it is awaited or made a task.
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+  /// At the end of the body: back to the awaiter, or to the loop.
+  auto final_suspend() noexcept {
+    struct Finish {
+      bool await_ready() const noexcept { return false; }
+      std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) const noexcept {
+        return self.promise().on_finished();
+      }
+      void await_resume() const noexcept {}
+    };
+    return Finish{};
+  }
+  /// An exception escaped the body: it is the task's outcome.
+  void unhandled_exception() noexcept { this->finish(FutureState::finished, std::current_exception()); }
+
+  std::coroutine_handle<> handle() noexcept override { return std::coroutine_handle<Promise>::from_promise(*this); }
+};
+
+/// The suspending part of every awaiter of the runtime: only a Task coroutine can wait on the loop.
+template <class P>
+PromiseBase& promise_of(std::coroutine_handle<P> awaiting) noexcept {
+  static_assert(std::is_base_of_v<PromiseBase, P>, "only an aio::Task coroutine can co_await this");
+  return awaiting.promise();
+}
+
+/// Gives the awaiter the outcome of `source`: `Result` is a reference (the value stays) or a
+/// value (moved out).
+template <class Result, class Source>
+Result take_value(Source& source) {
+  if constexpr (std::is_void_v<Result>) {
+    source.value();
+  } else if constexpr (std::is_reference_v<Result>) {
+    return source.value();
+  } else {
+    return std::move(source.value());
+  }
+}
+
+// [future-awaiter]
+template <class Fut, class Result>
+class FutureAwaiter {
+public:
+  /// Awaits `future`.
+  explicit FutureAwaiter(Fut& future) noexcept : future_(future) {}
+  /// A done future gives its outcome at once.
+  bool await_ready() const noexcept { return future_.done(); }
+  /// The task of this thread waits on the future: the future holds the task's node.
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> awaiting) {
+    PromiseBase::suspend(promise_of(awaiting), &future_);
+  }
+  /// The value, or the exception rethrown, or CancelledError.
+  Result await_resume() { return take_value<Result>(future_); }
+
+private:
+  Fut& future_;
+};
+// [future-awaiter]
+
+} // namespace detail
+
+/// A task seen from outside, without owning it: what current_task() and all_tasks() return.
+class TaskRef {
+public:
+  /// Refers to the task whose promise is `task`.
+  explicit TaskRef(const detail::PromiseBase& task) noexcept : task_(&task) {}
+  /// Its name.
+  std::string name() const { return task_->name(); }
+  /// The coroutine it runs: name and position.
+  Origin coroutine() const noexcept { return task_->coroutine(); }
+  /// True once it has finished.
+  bool done() const noexcept { return task_->done(); }
+  /// The same task?
+  friend bool operator==(const TaskRef&, const TaskRef&) = default;
+
+private:
+  const detail::PromiseBase* task_;
+};
+
+// [task]
+/// A coroutine producing a T: `aio::Task<User> fetch_user(int id) { ...; co_return user; }`.
+///
+/// Lazy until `co_await`-ed (then it runs inside the awaiting task) or given to create_task
+/// (then it is a task of its own, which the loop runs). Either way it is a future: done(),
+/// result(), exception(), and `co_await` for its outcome. `[[nodiscard]]`, move-only, not
+/// convertible to bool. Dropping the Task of a running task detaches it: the loop keeps it
+/// until it finishes.
+template <class T = void>
+class [[nodiscard]] Task {
+public:
+  using promise_type = detail::Promise<T>;
+
+  /// An empty task, to assign one to later.
+  Task() noexcept = default;
+  Task(Task&& other) noexcept : promise_(std::exchange(other.promise_, nullptr)) {} ///< Takes it over.
+  /// Drops the task this one holds, then takes over `other`'s.
+  Task& operator=(Task&& other) noexcept {
+    Task(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~Task() {
+    if (promise_ != nullptr) promise_->drop_owner();
+  }
+  /// Lets the task run on without this handle (its result and exception go unread). Only
+  /// needed to say so: create_task's result is [[nodiscard]].
+  void detach() noexcept { Task dropped(std::move(*this)); }
+  /// Swaps two tasks.
+  void swap(Task& other) noexcept { std::swap(promise_, other.promise_); }
+
+  /// True once it has finished (Python: `task.done()`).
+  bool done() const noexcept { return promise_ != nullptr && promise_->done(); }
+  /// Its value; rethrows its exception. Throws InvalidStateError while it runs.
+  decltype(auto) result() { return promise().value(); }
+  /// The exception it finished with, or null; throws InvalidStateError while it runs.
+  std::exception_ptr exception() { return promise().exception(); }
+  /// Its name, "Task-<n>" unless it was given one (Python: `task.get_name()`).
+  std::string name() const { return promise().name(); }
+  /// Renames it (Python: `task.set_name()`).
+  void set_name(std::string name) { promise().set_name(std::move(name)); }
+  /// The coroutine's name and where it is defined.
+  Origin coroutine() const { return promise().coroutine(); }
+  /// A non-owning reference, to compare with current_task() and all_tasks().
+  TaskRef ref() const { return TaskRef(promise()); }
+  /// Calls `fn(task)` on the loop once it has finished (at once if it has).
+  template <class F>
+  void add_done_callback(F fn, Origin where = Origin::here());
+
+  /// `co_await task`: starts it here if it has not started, otherwise waits for it to finish;
+  /// then gives a reference to its value, or rethrows its exception.
+  auto operator co_await() & { return Awaiter<decltype(promise().value())>(promise()); }
+  /// `co_await fetch_user(1)`: the same, and the value is moved out.
+  auto operator co_await() && { return Awaiter<T>(promise()); }
+  // [task]
+
+private:
+  friend promise_type;
+  friend detail::Access;
+
+  explicit Task(promise_type& promise) noexcept : promise_(&promise) {}
+  promise_type& promise() const {
+    if (promise_ == nullptr) throw std::logic_error("this Task is empty (moved from, or default-constructed)");
+    return *promise_;
+  }
+
+  // [awaiter]
+  template <class Result>
+  class Awaiter {
+  public:
+    explicit Awaiter(promise_type& task) noexcept : task_(task) {}
+    Awaiter(const Awaiter&) = delete;
+    Awaiter& operator=(const Awaiter&) = delete;
+    ~Awaiter() {
+      if (held_) task_.let_go();
+    }
+    bool await_ready() const noexcept { return task_.done(); }
+    /// Not started: run it now, in place of the awaiting coroutine (symmetric transfer).
+    /// A task: the awaiting task waits for it as for any future, and holds it meanwhile, so
+    /// that its outcome is still there to read even if its owner drops it first.
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> awaiting) {
+      detail::PromiseBase& parent = detail::promise_of(awaiting);
+      if (!task_.started()) return task_.start_inline(parent);
+      if (!task_.is_task()) throw std::logic_error("this coroutine is already being awaited by another one");
+      detail::PromiseBase::suspend(parent, &task_);
+      task_.hold();
+      held_ = true;
+      return std::noop_coroutine();
+    }
+    Result await_resume() { return detail::take_value<Result>(task_); }
+
+  private:
+    promise_type& task_;
+    bool held_ = false;
+  };
+  // [awaiter]
+
+  promise_type* promise_ = nullptr;
+};
+
+template <class T>
+Task<T> detail::Promise<T>::get_return_object() noexcept {
+  return Task<T>(*this);
+}
+
+template <class T>
+template <class F>
+void Task<T>::add_done_callback(F fn, Origin where) {
+  static_assert(std::is_invocable_v<F&, promise_type&>,
+                "a task's done callback takes its outcome: [](auto& task) { task.value(); }");
+  promise_type& task = promise();
+  auto call = [fn = std::move(fn), &task]() mutable { fn(task); };
+  task.add_waiter(*new detail::DoneCallback<decltype(call)>(std::move(call), where));
+}
+
+// [create-task]
+/// Makes `coroutine` a task on the running loop and queues its first step (Python:
+/// `asyncio.create_task`). It runs once the current step gives the loop back, concurrently
+/// with its creator. Returns it, to await or inspect; dropping it detaches the task.
+template <class T>
+Task<T> create_task(Task<T> coroutine, std::string name = {}) {
+  detail::Access::promise(coroutine).start(EventLoop::get_running_loop(), std::move(name));
+  return coroutine;
+}
+// [create-task]
+
+/// The task whose step is running, or none outside a task (Python: `asyncio.current_task()`).
+std::optional<TaskRef> current_task() noexcept;
+/// The running loop's tasks that have not finished, oldest first (Python: `asyncio.all_tasks()`).
+std::vector<TaskRef> all_tasks();
+
+} // namespace aio
