@@ -46,9 +46,8 @@ void StepTimer::end() {
 // [blame]
 
 void StepTimer::report(Origin who, StepClock::duration took, bool whole_step) const {
-  const std::string culprit =
-      who.line != 0 ? std::string(step_kind_.name) + " '" + std::string(who.name()) + "'"
-                    : std::string("a ") + step_kind_.name;
+  const std::string culprit = who.line != 0 ? std::string(step_kind_.name) + " '" + std::string(who.name()) + "'"
+                                            : std::string("a ") + step_kind_.name;
   const std::string step = number_ != 0 && (whole_step || who.function == step_who_.function)
                                ? " in its step " + std::to_string(number_)
                                : "";

@@ -3,8 +3,8 @@
 
 #include "aio/diagnostics.hpp"
 
-#include <cxxabi.h>
 #include <cstdlib>
+#include <cxxabi.h>
 #include <string>
 #include <typeinfo>
 
@@ -90,8 +90,8 @@ FutureBase::~FutureBase() {
 void FutureBase::report_unretrieved(const std::string& what, Origin origin) const noexcept {
   try {
     report({Pitfall::exception_never_retrieved,
-            "exception never retrieved: " + what + " failed with " + describe(error_) + ", and nobody looked",
-            origin, "co_await it (or call result() or exception()) and handle the error; a failure nobody reads is lost"});
+            "exception never retrieved: " + what + " failed with " + describe(error_) + ", and nobody looked", origin,
+            "co_await it (or call result() or exception()) and handle the error; a failure nobody reads is lost"});
   } catch (...) { // reporting must not throw out of a destructor
   }
 }

@@ -71,6 +71,7 @@ public:
   void remove_waiter(Runnable& waiter) noexcept;
 
 protected:
+  /// A pending future whose waiters run on `loop` (null: bound later, see bind()).
   explicit FutureBase(EventLoop* loop) noexcept : loop_(loop) {}
   /// Waiters still queued will never run: they are discarded.
   ~FutureBase();

@@ -27,8 +27,10 @@ T run_until_complete(EventLoop& loop, Task<T> task) {
 // [run-until-complete]
 
 namespace detail {
-/// Refuses to start a loop inside a running one, naming the caller.
-void refuse_nested_run(Origin caller);
+/// True if a loop is running on this thread.
+bool loop_running() noexcept;
+/// Reports aio::run() called inside a running loop, naming the caller, and throws.
+[[noreturn]] void refuse_nested_run(Origin caller);
 /// Ends aio::run: closes `loop`, and reports (if `report`) and drops the tasks still pending on it.
 void finish_run(EventLoop& loop, bool report) noexcept;
 } // namespace detail
@@ -40,7 +42,10 @@ void finish_run(EventLoop& loop, bool report) noexcept;
 /// Called from inside a running loop, it reports the mistake and throws std::logic_error.
 template <class T>
 T run(Task<T> main, Clock& clock = steady_clock(), Origin caller = Origin::here()) {
-  detail::refuse_nested_run(caller);
+  if (detail::loop_running()) {
+    detail::Access::promise(main).dismiss(); // the report below says it all
+    detail::refuse_nested_run(caller);
+  }
   EventLoop loop(clock);
   struct Finish { // also on the way out of an exception, so no frame outlives the loop
     EventLoop& loop;

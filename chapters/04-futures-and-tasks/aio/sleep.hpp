@@ -30,6 +30,7 @@ public:
       loop.schedule_at(task, loop.time() + delay_);
     }
   }
+  /// Nothing to give back: the time has passed.
   void await_resume() const noexcept {}
 
 private:

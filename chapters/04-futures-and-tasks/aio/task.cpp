@@ -109,8 +109,9 @@ void PromiseBase::abandon(const char* why) noexcept {
 
 void PromiseBase::discard() noexcept {
   waiting_for_ = nullptr; // whoever discards it has taken it out of its queue already
-  abandon(closing_.active ? closing_.why
-                          : "it can never be woken (its event loop was closed, or the future it awaited was destroyed)");
+  abandon(closing_.active
+              ? closing_.why
+              : "it can never be woken (its event loop was closed, or the future it awaited was destroyed)");
 }
 
 PromiseBase::~PromiseBase() {
@@ -133,12 +134,16 @@ void PromiseBase::unlink() noexcept {
   prev_task_ = next_task_ = nullptr;
 }
 
-void refuse_nested_run(Origin caller) {
+bool loop_running() noexcept {
   try {
     EventLoop::get_running_loop();
+    return true;
   } catch (const std::logic_error&) {
-    return; // no loop is running: good
+    return false;
   }
+}
+
+void refuse_nested_run(Origin caller) {
   report({Pitfall::nested_run, "aio::run() was called from inside a running event loop", caller,
           "inside a coroutine, co_await the coroutine (or aio::create_task it); aio::run is for main() only"});
   throw std::logic_error("aio::run() cannot be called from a running event loop");

@@ -52,8 +52,8 @@ struct Access {
 
 /// While a loop closes: the reason its discarded tasks are reported with (none if null).
 struct Closing {
-  bool active;
-  const char* why;
+  bool active;     ///< A loop is closing.
+  const char* why; ///< What its reports say, or null for none.
 };
 
 // [promise-base]
@@ -97,6 +97,8 @@ public:
   virtual std::coroutine_handle<> handle() noexcept = 0;
   /// The Task object that owned it is gone (see Task's destructor).
   void drop_owner() noexcept;
+  /// It will never run, and that has been reported already: no "never awaited" report for it.
+  void dismiss() noexcept { started_ = true; }
   /// Keeps the frame alive for one more user (a coroutine awaiting this task), until let_go().
   void hold() noexcept { ++holds_; }
   /// The user that called hold() is done with it.
@@ -152,17 +154,17 @@ private:
   static inline thread_local Closing closing_{false, nullptr};
 
   Origin origin_;
-  PromiseBase* parent_ = nullptr;        // the awaiting coroutine, for one awaited inline
-  PromiseBase* waiting_ = nullptr;       // for a task: the coroutine it is suspended in
-  FutureBase* waiting_for_ = nullptr;    // for a task: the future whose waiters hold its node
-  PromiseBase* prev_task_ = nullptr;     // the list of pending tasks
+  PromiseBase* parent_ = nullptr;     // the awaiting coroutine, for one awaited inline
+  PromiseBase* waiting_ = nullptr;    // for a task: the coroutine it is suspended in
+  FutureBase* waiting_for_ = nullptr; // for a task: the future whose waiters hold its node
+  PromiseBase* prev_task_ = nullptr;  // the list of pending tasks
   PromiseBase* next_task_ = nullptr;
-  std::unique_ptr<std::string> name_;    // only if one was given
-  std::uint64_t number_ = 0;             // Task-<number>; 0 for a coroutine that is not a task
+  std::unique_ptr<std::string> name_; // only if one was given
+  std::uint64_t number_ = 0;          // Task-<number>; 0 for a coroutine that is not a task
+  std::uint32_t holds_ = 0;           // coroutines awaiting this task: they read it once woken
   bool started_ = false;
-  std::uint32_t holds_ = 0;              // coroutines awaiting this task: they read it once woken
-  bool owned_ = true;                    // a Task object owns the frame
-  bool claimed_ = false;                 // a task the loop will still wake: it keeps its frame alive
+  bool owned_ = true;    // a Task object owns the frame
+  bool claimed_ = false; // a task the loop will still wake: it keeps its frame alive
 };
 // [promise-base]
 
@@ -287,7 +289,7 @@ private:
 template <class T = void>
 class [[nodiscard]] Task {
 public:
-  using promise_type = detail::Promise<T>;
+  using promise_type = detail::Promise<T>; ///< What the compiler builds the coroutine's frame around.
 
   /// An empty task, to assign one to later.
   Task() noexcept = default;

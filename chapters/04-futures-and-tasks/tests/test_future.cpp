@@ -173,8 +173,7 @@ TEST_CASE("a future whose exception nobody reads is reported when the last copy 
   CHECK(sink.count(aio::Pitfall::exception_never_retrieved) == 1);
 }
 
-TEST_CASE("a task waiting on a future that is destroyed is reported: it can never wake",
-          "[ch04][future][pitfall]") {
+TEST_CASE("a task waiting on a future that is destroyed is reported: it can never wake", "[ch04][future][pitfall]") {
   aio::testing::RecordingSink sink;
   aio::ScopedSink scope(sink);
   VirtualClock clock;

@@ -76,8 +76,7 @@ TEST_CASE("a failed task whose exception was read is not reported", "[ch04][pitf
     Task<int> task = aio::create_task(explode());
     try {
       co_await task;
-    } catch (const std::runtime_error&) {
-    }
+    } catch (const std::runtime_error&) {}
   };
   aio::run(main(), clock);
   CHECK(sink.reports().empty());

@@ -138,8 +138,7 @@ AIO_TEST_CASE("wait_first: gives the index of the future done first, as soon as 
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("wait_first: the first one wins too, and a failure or a cancellation counts as done",
-              "[ex4.2]") {
+AIO_TEST_CASE("wait_first: the first one wins too, and a failure or a cancellation counts as done", "[ex4.2]") {
   VirtualClock clock;
   const auto main = []() -> Task<> {
     Future<int> first;
@@ -193,7 +192,7 @@ AIO_TEST_CASE("wait_first: the loser finishing later is harmless", "[ex4.2]") {
       Task<> early = aio::create_task(set_after(a, 1s, 1));
       CHECK(co_await wait_first(a, b) == 0);
       co_await early;
-    } // wait_first's frame is gone now
+    }              // wait_first's frame is gone now
     co_await late; // b finishes: whatever wait_first left on it must not break
     co_await aio::sleep(1s);
     CHECK(b.result() == 2);
@@ -203,8 +202,7 @@ AIO_TEST_CASE("wait_first: the loser finishing later is harmless", "[ex4.2]") {
 
 // ---- 4.3 Background ------------------------------------------------------------------------
 
-AIO_TEST_CASE("Background: tasks run concurrently, leave the set when they finish, and join waits",
-              "[ex4.3]") {
+AIO_TEST_CASE("Background: tasks run concurrently, leave the set when they finish, and join waits", "[ex4.3]") {
   VirtualClock clock;
   const auto main = []() -> Task<> {
     Background background;
