@@ -53,7 +53,7 @@ AIO_TEST_CASE("then: the new future finishes with fn(value), on the loop, after 
     bool ran = false;
     Future<std::string> text = then(source, [&ran](int& n) {
       ran = true;
-      return "#" + std::to_string(n);
+      return std::to_string(n).insert(0, 1, '#');
     });
     CHECK_FALSE(text.done());
     source.set_result(7);
