@@ -141,12 +141,12 @@ int main(int argc, char** argv) {
     add("sleep(0) switch, 1000 tasks (ns)", ns(in_child(run(switch_thousand_tasks), 5, checks).warm_seconds));
     const Figures spawn = in_child(run(spawn_million), 5, checks);
     add("spawn + finish 1M tasks (ns per task)", ns(spawn.warm_seconds));
-    add("  the same, first run in a new process", ns(spawn.cold_seconds));
-    add("  peak memory (bytes per task)", spawn.bytes_per_item);
+    add("  spawn, first run in a new process (ns)", ns(spawn.cold_seconds));
+    add("  spawn, peak memory (bytes per task)", spawn.bytes_per_item);
     const Figures sleepers = in_child(run(million_sleepers), 3, checks);
     add("1M tasks sleeping 1 s at once (wall ms)", sleepers.warm_seconds * 1e3);
-    add("  the same, first run in a new process", sleepers.cold_seconds * 1e3);
-    add("  peak memory (bytes per task)", sleepers.bytes_per_item);
+    add("  sleepers, first run in a new process (ms)", sleepers.cold_seconds * 1e3);
+    add("  sleepers, peak memory (bytes per task)", sleepers.bytes_per_item);
     add("1M call_later, scheduled and fired (ns)", ns(in_child(million_timers, 5, checks).warm_seconds));
   }
 

@@ -133,12 +133,12 @@ def main():
         out("sleep(0) switch, 1000 tasks (ns)", ns(in_child(run(switch_thousand_tasks))[1]))
         cold, warm, per_task = in_child(run(spawn_million))
         out("spawn + finish 1M tasks (ns per task)", ns(warm))
-        out("  the same, first run in a new process", ns(cold))
-        out("  peak memory (bytes per task)", per_task)
+        out("  spawn, first run in a new process (ns)", ns(cold))
+        out("  spawn, peak memory (bytes per task)", per_task)
         cold, warm, per_task = in_child(run(million_sleepers))
         out("1M tasks sleeping 1 s at once (wall ms)", warm * 1e3)
-        out("  the same, first run in a new process", cold * 1e3)
-        out("  peak memory (bytes per task)", per_task)
+        out("  sleepers, first run in a new process (ms)", cold * 1e3)
+        out("  sleepers, peak memory (bytes per task)", per_task)
         out("1M call_later, scheduled and fired (ns)", ns(in_child(lambda: million_timers(new_loop))[1]))
 
 
