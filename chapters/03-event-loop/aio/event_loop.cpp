@@ -70,6 +70,8 @@ EventLoop::EventLoop(Clock& clock) : clock_(clock), own_selector_(clock), select
 EventLoop::EventLoop(Clock& clock, Selector& selector) : clock_(clock), own_selector_(clock), selector_(selector) {}
 EventLoop::~EventLoop() { close(); }
 
+bool EventLoop::is_any_running() noexcept { return running_loop != nullptr; }
+
 EventLoop& EventLoop::get_running_loop() {
   if (running_loop == nullptr) throw std::logic_error("no running event loop: this must be called from inside one");
   return *running_loop;

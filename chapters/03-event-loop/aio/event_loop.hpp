@@ -105,6 +105,8 @@ public:
 
   /// The loop running on this thread (Python: `asyncio.get_running_loop()`); throws outside one.
   static EventLoop& get_running_loop();
+  /// True if a loop is running on this thread: get_running_loop() would not throw.
+  static bool is_any_running() noexcept;
 
   /// The loop clock's time (Python: `loop.time()`).
   TimePoint time() const { return clock_.now(); }

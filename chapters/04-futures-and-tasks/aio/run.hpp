@@ -27,8 +27,6 @@ T run_until_complete(EventLoop& loop, Task<T> task) {
 // [run-until-complete]
 
 namespace detail {
-/// True if a loop is running on this thread.
-bool loop_running() noexcept;
 /// Reports aio::run() called inside a running loop, naming the caller, and throws.
 [[noreturn]] void refuse_nested_run(Origin caller);
 /// Ends aio::run: closes `loop`, and reports (if `report`) and drops the tasks still pending on it.
@@ -42,7 +40,7 @@ void finish_run(EventLoop& loop, bool report) noexcept;
 /// Called from inside a running loop, it reports the mistake and throws std::logic_error.
 template <class T>
 T run(Task<T> main, Clock& clock = steady_clock(), Origin caller = Origin::here()) {
-  if (detail::loop_running()) {
+  if (EventLoop::is_any_running()) {
     detail::Access::promise(main).dismiss(); // the report below says it all
     detail::refuse_nested_run(caller);
   }

@@ -134,15 +134,6 @@ void PromiseBase::unlink() noexcept {
   prev_task_ = next_task_ = nullptr;
 }
 
-bool loop_running() noexcept {
-  try {
-    EventLoop::get_running_loop();
-    return true;
-  } catch (const std::logic_error&) {
-    return false;
-  }
-}
-
 void refuse_nested_run(Origin caller) {
   report({Pitfall::nested_run, "aio::run() was called from inside a running event loop", caller,
           "inside a coroutine, co_await the coroutine (or aio::create_task it); aio::run is for main() only"});

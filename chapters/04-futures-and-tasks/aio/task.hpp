@@ -35,11 +35,9 @@ template <class T>
 class Task;
 
 namespace detail {
+
 template <class T>
 class Promise;
-} // namespace detail
-
-namespace detail {
 
 /// How the runtime's own functions (create_task, run_until_complete) reach a Task's promise.
 struct Access {
@@ -69,7 +67,7 @@ public:
   /// The promise of the coroutine `origin` (its name and source position).
   explicit PromiseBase(Origin origin) noexcept : FutureBase(nullptr), origin_(origin) {}
 
-  /// The coroutine's name and where it is defined.
+  /// Who runs when the loop runs this node: the coroutine the task is suspended in (for reports).
   Origin origin() const noexcept final { return waiting_ != nullptr ? waiting_->origin_ : origin_; }
   /// Its own name and position (origin() names the coroutine the task waits in).
   Origin coroutine() const noexcept { return origin_; }
@@ -133,7 +131,7 @@ public:
     closing_ = outer;
   }
 
-  /// The pending tasks of this thread, oldest first: a list linked through the promises.
+  /// The pending tasks of this thread, newest first: a list linked through the promises.
   static PromiseBase* first_pending() noexcept { return pending_head_; }
   /// The next one in that list.
   PromiseBase* next_pending() const noexcept { return next_task_; }
