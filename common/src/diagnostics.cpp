@@ -41,6 +41,7 @@ std::string_view name(Pitfall pitfall) noexcept {
   case Pitfall::destroyed_pending: return "destroyed while pending";
   case Pitfall::nested_run: return "nested run";
   case Pitfall::deadlock: return "deadlock";
+  case Pitfall::cancellation_swallowed: return "swallowed cancellation";
   }
   return "unknown pitfall";
 }

@@ -83,9 +83,11 @@ void FutureBase::finish(FutureState state, std::exception_ptr error) noexcept {
 }
 // [finish]
 
-FutureBase::~FutureBase() {
+void FutureBase::discard_waiters() noexcept {
   while (!waiters_.empty()) waiters_.pop().discard();
 }
+
+FutureBase::~FutureBase() { discard_waiters(); }
 
 void FutureBase::report_unretrieved(const std::string& what, Origin origin) const noexcept {
   try {

@@ -69,6 +69,13 @@ public:
   void add_waiter(Runnable& waiter);
   /// Takes `waiter` out of the queue of waiters, if it is there.
   void remove_waiter(Runnable& waiter) noexcept;
+  /// Cancels it if pending and wakes the waiters; returns false if it was done already. (A
+  /// task's promise hides this with its own cancel(), which stops the coroutine.)
+  bool cancel() noexcept {
+    if (done()) return false;
+    finish(FutureState::cancelled);
+    return true;
+  }
 
 protected:
   /// A pending future whose waiters run on `loop` (null: bound later, see bind()).
@@ -87,10 +94,14 @@ protected:
   void finish(FutureState state, std::exception_ptr error = nullptr) noexcept;
   /// True if it failed and nobody has looked at the exception.
   bool unretrieved() const noexcept { return error_ && !retrieved_; }
+  /// True if it finished with an exception.
+  bool failed() const noexcept { return error_ != nullptr; }
   /// Reports the exception nobody looked at; `what` names the future ("task 'Task-3' ...").
   void report_unretrieved(const std::string& what, Origin origin) const noexcept;
   /// Its waiters will run on `loop`.
   void bind(EventLoop& loop) noexcept { loop_ = &loop; }
+  /// Discards the waiters still queued: it will never finish, so they would never run.
+  void discard_waiters() noexcept;
 
 private:
   EventLoop* loop_;
@@ -258,9 +269,7 @@ void Future<T>::set_exception(std::exception_ptr error) {
 
 template <class T>
 bool Future<T>::cancel() noexcept {
-  if (state_->done()) return false;
-  state_->finish(FutureState::cancelled);
-  return true;
+  return state_->cancel();
 }
 
 } // namespace aio

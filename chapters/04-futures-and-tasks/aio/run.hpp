@@ -29,13 +29,14 @@ T run_until_complete(EventLoop& loop, Task<T> task) {
 namespace detail {
 /// Reports aio::run() called inside a running loop, naming the caller, and throws.
 [[noreturn]] void refuse_nested_run(Origin caller);
-/// Ends aio::run: closes `loop`, and reports (if `report`) and drops the tasks still pending on it.
+/// Ends aio::run: reports (if `report`) and cancels the tasks still pending on `loop`, runs it
+/// until they have finished, then closes it.
 void finish_run(EventLoop& loop, bool report) noexcept;
 } // namespace detail
 
 // [run]
-/// Creates a loop, runs `main` on it as the first task until it finishes, drops what is still
-/// pending, closes the loop, and gives main's value or rethrows its exception (Python:
+/// Creates a loop, runs `main` on it as the first task until it finishes, cancels what is still
+/// pending and lets it finish, closes the loop, and gives main's value or rethrows its exception (Python:
 /// `asyncio.run(main())`). Time runs on `clock`: real by default, a VirtualClock in tests.
 /// Called from inside a running loop, it reports the mistake and throws std::logic_error.
 template <class T>

@@ -24,14 +24,15 @@ public:
   void await_suspend(std::coroutine_handle<P> awaiting) const {
     detail::PromiseBase& task = detail::PromiseBase::suspend(detail::promise_of(awaiting));
     EventLoop& loop = *task.loop();
-    if (delay_ <= Duration::zero()) {
+    if (delay_ <= Duration::zero() || task.must_cancel()) {
       loop.schedule(task);
     } else {
       loop.schedule_at(task, loop.time() + delay_);
     }
   }
-  /// Nothing to give back: the time has passed.
-  void await_resume() const noexcept {}
+  /// The time has passed; or the task was cancelled meanwhile (task.cancel() takes its node
+  /// out of the timer heap and queues it), and this throws CancelledError.
+  void await_resume() const { detail::PromiseBase::deliver_cancellation(); }
 
 private:
   Duration delay_;

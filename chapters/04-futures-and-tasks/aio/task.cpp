@@ -41,26 +41,82 @@ std::coroutine_handle<> PromiseBase::start_inline(PromiseBase& parent) {
 }
 // [start]
 
+namespace {
+// Cancels what a task waits for: another task (which passes the error on when it stops) or a
+// future. False if it was done already.
+bool cancel_awaited(FutureBase& awaited, bool is_task) noexcept {
+  return is_task ? static_cast<PromiseBase&>(awaited).cancel() : awaited.cancel();
+}
+} // namespace
+
 // [suspend]
-PromiseBase& PromiseBase::suspend(PromiseBase& innermost, FutureBase* future) {
+PromiseBase& PromiseBase::suspend(PromiseBase& innermost, FutureBase* future, bool future_is_task) {
   PromiseBase* const task = current_;
   if (task == nullptr)
     throw std::logic_error("only a coroutine running in a task can wait: start it with aio::run or aio::create_task");
   task->waiting_ = &innermost;
   if (future != nullptr) {
     task->waiting_for_ = future;
+    task->waiting_on_task_ = future_is_task;
+    // Cancelled while it ran: what it now waits for is cancelled instead (as asyncio does), and
+    // the error comes back from there.
+    if (task->must_cancel_ && cancel_awaited(*future, future_is_task)) task->must_cancel_ = false;
     future->add_waiter(*task);
   }
   return *task;
 }
 
 void PromiseBase::run() {
+  if (!begun_) [[unlikely]] {
+    begun_ = true;
+    if (must_cancel_) { // cancelled before its first step: the body never runs
+      must_cancel_ = false;
+      finish(FutureState::cancelled);
+      on_finished();
+      return;
+    }
+  }
   PromiseBase* const outer = std::exchange(current_, this);
   waiting_for_ = nullptr;
   waiting_->handle().resume(); // may finish the task and free this frame: `this` is not used after
   current_ = outer;
 }
 // [suspend]
+
+// [cancel-impl]
+bool PromiseBase::cancel() noexcept {
+  if (done()) return false;
+  if (!started_) { // never started, and now never will
+    started_ = true;
+    finish(FutureState::cancelled);
+    return true;
+  }
+  if (!is_task()) { // runs inline: its task is the one to cancel
+    PromiseBase* task = this;
+    while (task->parent_ != nullptr) task = task->parent_;
+    return task != this && task->cancel();
+  }
+  if (cancelling_ < UINT16_MAX) ++cancelling_;
+  if (waiting_for_ != nullptr && cancel_awaited(*waiting_for_, waiting_on_task_))
+    return true; // the CancelledError comes back from what it awaited
+  must_cancel_ = true; // thrown by the awaiter when the task resumes
+  if (scheduled()) {   // asleep in the timer heap: wake it now
+    loop()->cancel(*this);
+    loop()->schedule(*this);
+  }
+  return true;
+}
+
+void PromiseBase::fail(std::exception_ptr error) noexcept {
+  try {
+    std::rethrow_exception(error);
+  } catch (const CancelledError&) {
+    finish(FutureState::cancelled);
+  } catch (...) {
+    finish(FutureState::finished, std::move(error));
+  }
+}
+// [cancel-impl]
 
 // [finished]
 std::coroutine_handle<> PromiseBase::on_finished() noexcept {
@@ -70,6 +126,7 @@ std::coroutine_handle<> PromiseBase::on_finished() noexcept {
   }
   claimed_ = false; // a task: finish() has queued its waiters; the loop lets go of it
   unlink();
+  if (cancelling_ > 0 && state() == FutureState::finished && !failed()) report_swallowed();
   release_if_unowned();
   return std::noop_coroutine();
 }
@@ -104,7 +161,31 @@ void PromiseBase::abandon(const char* why) noexcept {
     } catch (...) { // reporting must not throw out of the loop's close()
     }
   }
-  release_if_unowned();
+  ++holds_;          // its waiters will never run: drop them (a done callback among them may hold
+  discard_waiters(); // this frame, and lets go of it here), then free the frame if nobody needs it
+  let_go();
+}
+
+void PromiseBase::report_left_pending() const noexcept {
+  try {
+    report({Pitfall::destroyed_pending, describe() + " was still pending when aio::run() returned: it was cancelled",
+            origin_,
+            "await every task you create before main returns, or cancel it and await it (a TaskGroup does both)"});
+  } catch (...) { // reporting must not throw out of aio::run's cleanup
+  }
+}
+
+void PromiseBase::report_swallowed() const noexcept {
+  try {
+    report({Pitfall::cancellation_swallowed,
+            describe() + " was cancelled, but finished as if nothing happened: it caught aio::CancelledError (or " +
+                "awaited something that did) and did not rethrow it",
+            origin_,
+            "after cleaning up in catch (const aio::CancelledError&), rethrow with `throw;`, or clean up with RAII "
+            "and let it pass: a task that swallows its cancellation cannot be stopped by wait_for, timeout, "
+            "TaskGroup or aio::run"});
+  } catch (...) { // reporting must not throw out of a finishing task
+  }
 }
 
 void PromiseBase::discard() noexcept {
@@ -140,8 +221,26 @@ void refuse_nested_run(Origin caller) {
   throw std::logic_error("aio::run() cannot be called from a running event loop");
 }
 
+// [finish-run]
 void finish_run(EventLoop& loop, bool report) noexcept {
-  const char* const why = report ? "aio::run() returned before it finished" : nullptr;
+  // As asyncio.run does: cancel what is left, and run the loop until it has all finished, so
+  // that every task's cleanup (its catch blocks, its locals' destructors) runs on the loop.
+  const auto left = [&loop] {
+    std::size_t n = 0;
+    for (PromiseBase* task = PromiseBase::first_pending(); task != nullptr; task = task->next_pending())
+      n += task->loop() == &loop ? 1 : 0;
+    return n;
+  };
+  for (PromiseBase* task = PromiseBase::first_pending(); task != nullptr; task = task->next_pending()) {
+    if (task->loop() != &loop) continue;
+    if (report) task->report_left_pending();
+    task->cancel();
+  }
+  try {
+    while (left() > 0) loop.run_once();
+  } catch (...) { // a task that cannot finish (it swallowed the cancellation, then deadlocked): dropped below
+  }
+  const char* const why = "it could not be cancelled when aio::run() returned";
   PromiseBase::closing(why, [&loop] { loop.close(); }); // the queued ones
   for (PromiseBase* task = PromiseBase::first_pending(); task != nullptr;) {
     if (task->loop() != &loop) {
@@ -152,6 +251,7 @@ void finish_run(EventLoop& loop, bool report) noexcept {
     task = PromiseBase::first_pending();
   }
 }
+// [finish-run]
 
 } // namespace detail
 

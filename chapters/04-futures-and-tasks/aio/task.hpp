@@ -88,8 +88,46 @@ public:
   /// Starts it inline: it runs now, and `parent` resumes when it has finished.
   std::coroutine_handle<> start_inline(PromiseBase& parent);
   /// Suspends the task of this thread at `innermost` (one of its coroutines) until `future` is
-  /// done; with no future, the caller queues the task on the loop itself. Returns the task.
-  static PromiseBase& suspend(PromiseBase& innermost, FutureBase* future = nullptr);
+  /// done (`future_is_task`: it is another task's promise); with no future, the caller queues
+  /// the task on the loop itself. Returns the task.
+  static PromiseBase& suspend(PromiseBase& innermost, FutureBase* future = nullptr, bool future_is_task = false);
+
+  // [cancel]
+  /// Asks the task to stop (Python: `task.cancel()`): aio::CancelledError is thrown at the
+  /// co_await it is suspended in, or at its next one. What it awaits is cancelled with it: a
+  /// future, or a task (which passes the error on); a sleep ends at once. Returns false if it
+  /// has finished. A coroutine that has not started never will: it ends cancelled. One awaited
+  /// inline is part of its awaiter's task, which is the one cancelled.
+  bool cancel() noexcept;
+  /// How many cancel() calls are pending: made and not taken back by uncancel() (Python:
+  /// `task.cancelling()`).
+  int cancelling() const noexcept { return cancelling_; }
+  /// Takes back one cancel() request, once the CancelledError it caused has been handled by
+  /// whoever asked for it (aio::timeout, TaskGroup); returns how many are left (Python:
+  /// `task.uncancel()`).
+  int uncancel() noexcept {
+    if (cancelling_ > 0) --cancelling_;
+    return cancelling_;
+  }
+  /// For awaiters, when the coroutine resumes: throws CancelledError if the task that runs it
+  /// has a cancellation to deliver.
+  static void deliver_cancellation() {
+    if (current_ != nullptr && current_->must_cancel_) [[unlikely]] {
+      current_->must_cancel_ = false;
+      throw CancelledError();
+    }
+  }
+  /// True if a cancellation waits to be delivered at the task's next co_await.
+  bool must_cancel() const noexcept { return must_cancel_; }
+  /// At `co_return`: a cancellation never delivered (asked for during the last step) makes the
+  /// task end cancelled instead, as in asyncio. Returns true if so.
+  bool cancelled_at_return() noexcept {
+    if (!must_cancel_) return false;
+    must_cancel_ = false;
+    finish(FutureState::cancelled);
+    return true;
+  }
+  // [cancel]
 
   /// The handle of this coroutine.
   virtual std::coroutine_handle<> handle() noexcept = 0;
@@ -97,7 +135,8 @@ public:
   void drop_owner() noexcept;
   /// It will never run, and that has been reported already: no "never awaited" report for it.
   void dismiss() noexcept { started_ = true; }
-  /// Keeps the frame alive for one more user (a coroutine awaiting this task), until let_go().
+  /// Keeps the frame alive for one more user (a coroutine awaiting this task, a done callback),
+  /// until let_go().
   void hold() {
     if (holds_ == UINT16_MAX) throw std::length_error("more than 65535 coroutines await one task at once");
     ++holds_;
@@ -141,6 +180,8 @@ protected:
   /// Where control goes when the body has finished: back to the awaiting coroutine, or, for a
   /// task, back to the loop (its waiters were queued when it finished).
   std::coroutine_handle<> on_finished() noexcept;
+  /// The body ended with `error`: CancelledError makes it cancelled, anything else failed.
+  void fail(std::exception_ptr error) noexcept;
 
 private:
   void link() noexcept;
@@ -148,6 +189,13 @@ private:
   /// Frees the frame once nobody owns the task and the loop no longer claims it.
   void release_if_unowned() noexcept;
   std::string describe() const;
+  void report_swallowed() const noexcept;
+
+public:
+  /// Reports it as left pending when aio::run returned (it is then cancelled).
+  void report_left_pending() const noexcept;
+
+private:
 
   static inline thread_local PromiseBase* current_ = nullptr;
   static inline thread_local PromiseBase* pending_head_ = nullptr;
@@ -156,10 +204,14 @@ private:
 
   // The small ones first: they fit in FutureBase's tail padding, and a task that sleeps fits
   // in 200 bytes (ch04_bench: a million sleeping tasks).
-  std::uint16_t holds_ = 0; // coroutines awaiting this task: they read it once woken
-  bool started_ = false;
-  bool owned_ = true;    // a Task object owns the frame
-  bool claimed_ = false; // a task the loop will still wake: it keeps its frame alive
+  std::uint16_t holds_ = 0;      // coroutines awaiting this task, done callbacks: they read it later
+  std::uint16_t cancelling_ = 0; // cancel() requests not taken back
+  bool started_ : 1 = false;
+  bool owned_ : 1 = true;            // a Task object owns the frame
+  bool claimed_ : 1 = false;         // a task the loop will still wake: it keeps its frame alive
+  bool begun_ : 1 = false;           // a task whose first step has run
+  bool must_cancel_ : 1 = false;     // a CancelledError to throw at the next co_await
+  bool waiting_on_task_ : 1 = false; // waiting_for_ is a task's promise
   Origin origin_;
   PromiseBase* parent_ = nullptr;     // the awaiting coroutine, for one awaited inline
   PromiseBase* waiting_ = nullptr;    // for a task: the coroutine it is suspended in
@@ -179,7 +231,7 @@ public:
   /// `co_return value;`
   template <class U = T>
   void return_value(U&& value) {
-    this->set_value(std::forward<U>(value));
+    if (!this->cancelled_at_return()) this->set_value(std::forward<U>(value));
   }
 };
 
@@ -189,7 +241,9 @@ class Returns<void, Base> : public Base {
 public:
   using Base::Base;
   /// `co_return;`
-  void return_void() { this->set_value(); }
+  void return_void() {
+    if (!this->cancelled_at_return()) this->set_value();
+  }
 };
 
 /// The promise of a `Task<T>`: PromiseBase plus the value.
@@ -214,8 +268,8 @@ public:
     };
     return Finish{};
   }
-  /// An exception escaped the body: it is the task's outcome.
-  void unhandled_exception() noexcept { this->finish(FutureState::finished, std::current_exception()); }
+  /// An exception escaped the body: it is the task's outcome (CancelledError: it is cancelled).
+  void unhandled_exception() noexcept { this->fail(std::current_exception()); }
 
   std::coroutine_handle<> handle() noexcept override { return std::coroutine_handle<Promise>::from_promise(*this); }
 };
@@ -254,7 +308,10 @@ public:
     PromiseBase::suspend(promise_of(awaiting), &future_);
   }
   /// The value, or the exception rethrown, or CancelledError.
-  Result await_resume() { return take_value<Result>(future_); }
+  Result await_resume() {
+    PromiseBase::deliver_cancellation();
+    return take_value<Result>(future_);
+  }
 
 private:
   Fut& future_;
@@ -267,18 +324,24 @@ private:
 class TaskRef {
 public:
   /// Refers to the task whose promise is `task`.
-  explicit TaskRef(const detail::PromiseBase& task) noexcept : task_(&task) {}
+  explicit TaskRef(detail::PromiseBase& task) noexcept : task_(&task) {}
   /// Its name.
   std::string name() const { return task_->name(); }
   /// The coroutine it runs: name and position.
   Origin coroutine() const noexcept { return task_->coroutine(); }
   /// True once it has finished.
   bool done() const noexcept { return task_->done(); }
+  /// Asks it to stop (see Task::cancel()).
+  bool cancel() const noexcept { return task_->cancel(); }
+  /// How many cancel() requests are pending (see Task::cancelling()).
+  int cancelling() const noexcept { return task_->cancelling(); }
+  /// Takes one back (see Task::uncancel()).
+  int uncancel() const noexcept { return task_->uncancel(); }
   /// The same task?
   friend bool operator==(const TaskRef&, const TaskRef&) = default;
 
 private:
-  const detail::PromiseBase* task_;
+  detail::PromiseBase* task_;
 };
 
 // [task]
@@ -313,6 +376,15 @@ public:
 
   /// True once it has finished (Python: `task.done()`).
   bool done() const noexcept { return promise_ != nullptr && promise_->done(); }
+  /// Asks it to stop: aio::CancelledError is thrown at the co_await it waits in (Python:
+  /// `task.cancel()`); false if it has finished. See chapter 06.
+  bool cancel() const noexcept { return promise_ != nullptr && promise_->cancel(); }
+  /// True if it ended cancelled (Python: `task.cancelled()`).
+  bool cancelled() const noexcept { return promise_ != nullptr && promise_->cancelled(); }
+  /// How many cancel() requests are pending (Python: `task.cancelling()`).
+  int cancelling() const { return promise().cancelling(); }
+  /// Takes one cancel() request back; returns how many are left (Python: `task.uncancel()`).
+  int uncancel() { return promise().uncancel(); }
   /// Its value; rethrows its exception. Throws InvalidStateError while it runs.
   decltype(auto) result() { return promise().value(); }
   /// The exception it finished with, or null; throws InvalidStateError while it runs.
@@ -367,10 +439,13 @@ private:
       if (!task_.is_task()) throw std::logic_error("this coroutine is already being awaited by another one");
       task_.hold(); // first: it may throw, and nothing must be registered then
       held_ = true;
-      detail::PromiseBase::suspend(parent, &task_);
+      detail::PromiseBase::suspend(parent, &task_, true);
       return std::noop_coroutine();
     }
-    Result await_resume() { return detail::take_value<Result>(task_); }
+    Result await_resume() {
+      detail::PromiseBase::deliver_cancellation();
+      return detail::take_value<Result>(task_);
+    }
 
   private:
     promise_type& task_;
@@ -386,13 +461,34 @@ Task<T> detail::Promise<T>::get_return_object() noexcept {
   return Task<T>(*this);
 }
 
+namespace detail {
+/// Keeps a task's frame alive while it exists (see PromiseBase::hold()).
+template <class P>
+class Held {
+public:
+  explicit Held(P& task) : task_(&task) { task.hold(); }
+  Held(Held&& other) noexcept : task_(std::exchange(other.task_, nullptr)) {}
+  Held& operator=(Held&&) = delete;
+  ~Held() {
+    if (task_ != nullptr) task_->let_go();
+  }
+  P& operator*() const noexcept { return *task_; }
+
+private:
+  P* task_;
+};
+} // namespace detail
+
 template <class T>
 template <class F>
 void Task<T>::add_done_callback(F fn, Origin where) {
   static_assert(std::is_invocable_v<F&, promise_type&>,
                 "a task's done callback takes its outcome: [](auto& task) { task.value(); }");
   promise_type& task = promise();
-  auto call = [fn = std::move(fn), &task]() mutable { fn(task); };
+  if (!task.started()) throw std::logic_error("add_done_callback() needs a task: start it with aio::create_task first");
+  // The callback holds the task: its frame stays until the callback has run (or been dropped),
+  // even if every Task object is gone by then.
+  auto call = [fn = std::move(fn), task = detail::Held<promise_type>(task)]() mutable { fn(*task); };
   task.add_waiter(*new detail::DoneCallback<decltype(call)>(std::move(call), where));
 }
 

@@ -19,6 +19,7 @@ enum class Pitfall {
   destroyed_pending,         ///< destroyed while it still had work to do
   nested_run,                ///< a loop was run from inside a running loop
   deadlock,                  ///< nothing is ready and nothing can ever become ready
+  cancellation_swallowed,    ///< a cancelled task caught CancelledError and finished as if nothing happened
 };
 
 /// A short name for the pitfall, as used in reports: `"never run"`, `"blocked loop"`, ...
