@@ -61,6 +61,8 @@ public:
   /// The exception it finished with, or null if it finished with a value. Throws
   /// InvalidStateError while pending, CancelledError if cancelled (Python: `exception()`).
   std::exception_ptr exception();
+  /// True if it finished with an exception. Unlike exception(), this does not count as looking.
+  bool failed() const noexcept { return error_ != nullptr; }
   /// The loop that runs its waiters (null for a coroutine awaited inline: nobody else waits).
   EventLoop* loop() const noexcept { return loop_; }
 
@@ -94,8 +96,6 @@ protected:
   void finish(FutureState state, std::exception_ptr error = nullptr) noexcept;
   /// True if it failed and nobody has looked at the exception.
   bool unretrieved() const noexcept { return error_ && !retrieved_; }
-  /// True if it finished with an exception.
-  bool failed() const noexcept { return error_ != nullptr; }
   /// Reports the exception nobody looked at; `what` names the future ("task 'Task-3' ...").
   void report_unretrieved(const std::string& what, Origin origin) const noexcept;
   /// Its waiters will run on `loop`.

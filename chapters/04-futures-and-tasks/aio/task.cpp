@@ -98,7 +98,7 @@ bool PromiseBase::cancel() noexcept {
   }
   if (cancelling_ < UINT16_MAX) ++cancelling_;
   if (waiting_for_ != nullptr && cancel_awaited(*waiting_for_, waiting_on_task_))
-    return true; // the CancelledError comes back from what it awaited
+    return true;       // the CancelledError comes back from what it awaited
   must_cancel_ = true; // thrown by the awaiter when the task resumes
   if (scheduled()) {   // asleep in the timer heap: wake it now
     loop()->cancel(*this);

@@ -196,7 +196,6 @@ public:
   void report_left_pending() const noexcept;
 
 private:
-
   static inline thread_local PromiseBase* current_ = nullptr;
   static inline thread_local PromiseBase* pending_head_ = nullptr;
   static inline thread_local std::uint64_t tasks_created_ = 0;

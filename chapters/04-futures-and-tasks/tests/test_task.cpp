@@ -167,8 +167,10 @@ AIO_TEST_CASE("current_task() is the task whose step is running; outside a task 
   const auto main = [&]() -> Task<> {
     CHECK(aio::current_task()->name() == "main-task");
     Task<std::string> task = aio::create_task(who_am_i(), "worker");
-    CHECK(co_await task == "worker");
-    CHECK(co_await who_am_i() == "main-task"); // awaited inline: it runs in main's task
+    const std::string worker = co_await task;
+    CHECK(worker == "worker");
+    const std::string inline_name = co_await who_am_i(); // awaited inline: it runs in main's task
+    CHECK(inline_name == "main-task");
   };
   Task<> task = main();
   task.set_name("main-task");

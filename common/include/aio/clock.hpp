@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <thread>
 
 namespace aio {
@@ -43,6 +45,13 @@ private:
   TimePoint now_{};
 };
 // [clock]
+
+/// `span` as demos print it: "0.50 s".
+inline std::string seconds_text(Duration span) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f s", std::chrono::duration<double>(span).count());
+  return text;
+}
 
 /// The process's real clock, the default of every loop.
 inline SteadyClock& steady_clock() {

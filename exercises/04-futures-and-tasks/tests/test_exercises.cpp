@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -58,7 +59,8 @@ AIO_TEST_CASE("then: the new future finishes with fn(value), on the loop, after 
     CHECK_FALSE(text.done());
     source.set_result(7);
     CHECK_FALSE(ran); // never inside set_result: on the loop, later
-    CHECK(co_await text == "#7");
+    const std::string value = co_await text;
+    CHECK(value == "#7");
     CHECK(ran);
   };
   aio::run(main(), clock);
@@ -71,7 +73,8 @@ AIO_TEST_CASE("then: chains, and each step waits for the one before", "[ex4.1]")
     Task<> setter = aio::create_task(set_after(source, 2s, 20));
     Future<int> plus_one = then(source, [](int& n) { return n + 1; });
     Future<int> doubled = then(plus_one, [](int& n) { return n * 2; });
-    CHECK(co_await doubled == 42);
+    const int value = co_await doubled;
+    CHECK(value == 42);
     CHECK(ms_now() == 2000);
     co_await setter;
   };
@@ -127,7 +130,8 @@ AIO_TEST_CASE("wait_first: gives the index of the future done first, as soon as 
     Future<std::string> fast;
     Task<> a = aio::create_task(set_after(slow, 3s, 1));
     Task<> b = aio::create_task(set_after(fast, 1s, std::string("fast")));
-    CHECK(co_await wait_first(slow, fast) == 1);
+    const std::size_t winner = co_await wait_first(slow, fast);
+    CHECK(winner == 1);
     CHECK(ms_now() == 1000);
     CHECK(fast.result() == "fast");
     CHECK_FALSE(slow.done()); // left alone: it goes on
@@ -145,20 +149,23 @@ AIO_TEST_CASE("wait_first: the first one wins too, and a failure or a cancellati
     Future<int> second;
     Task<> a = aio::create_task(set_after(first, 1s, 1));
     Task<> b = aio::create_task(set_after(second, 2s, 2));
-    CHECK(co_await wait_first(first, second) == 0);
+    const std::size_t in_time = co_await wait_first(first, second);
+    CHECK(in_time == 0);
     co_await a;
     co_await b;
 
     Future<int> failing;
     Future<int> never;
     failing.set_exception(std::make_exception_ptr(std::runtime_error("down")));
-    CHECK(co_await wait_first(never, failing) == 1);
+    const std::size_t failure = co_await wait_first(never, failing);
+    CHECK(failure == 1);
     CHECK_THROWS_WITH(failing.result(), "down");
 
     Future<int> cancelled;
     Future<int> other;
     cancelled.cancel();
-    CHECK(co_await wait_first(other, cancelled) == 1);
+    const std::size_t cancellation = co_await wait_first(other, cancelled);
+    CHECK(cancellation == 1);
     other.set_result(0);
     CHECK(other.result() == 0);
     never.set_result(0);
@@ -173,8 +180,10 @@ AIO_TEST_CASE("wait_first: a future done already wins at once, without waiting",
     Future<int> done;
     done.set_result(5);
     Future<int> pending;
-    CHECK(co_await wait_first(pending, done) == 1);
-    CHECK(co_await wait_first(done, pending) == 0);
+    const std::size_t second = co_await wait_first(pending, done);
+    CHECK(second == 1);
+    const std::size_t first = co_await wait_first(done, pending);
+    CHECK(first == 0);
     CHECK(ms_now() == 0);
     pending.set_result(0);
     CHECK(pending.result() == 0);
@@ -190,7 +199,8 @@ AIO_TEST_CASE("wait_first: the loser finishing later is harmless", "[ex4.2]") {
     Task<> late = aio::create_task(set_after(b, 5s, 2));
     {
       Task<> early = aio::create_task(set_after(a, 1s, 1));
-      CHECK(co_await wait_first(a, b) == 0);
+      const std::size_t winner = co_await wait_first(a, b);
+      CHECK(winner == 0);
       co_await early;
     }              // wait_first's frame is gone now
     co_await late; // b finishes: whatever wait_first left on it must not break
