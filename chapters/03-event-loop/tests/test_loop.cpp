@@ -77,7 +77,7 @@ AIO_TEST_CASE("get_running_loop() is the loop inside a callback, and an error ou
   CHECK_THROWS_WITH(EventLoop::get_running_loop(), Catch::Contains("no running event loop"));
 }
 
-AIO_TEST_CASE("a cancelled callback does not run; dropping a handle does not cancel", "[ch03][loop]") {
+AIO_TEST_CASE("a cancelled callback does not run and dropping a handle does not cancel", "[ch03][loop]") {
   Log log;
   VirtualClock clock;
   EventLoop loop(clock);
@@ -104,7 +104,7 @@ AIO_TEST_CASE("an exception from a callback comes out of run_forever, and the re
   CHECK(log == Log{"next one"});
 }
 
-AIO_TEST_CASE("close() drops what is pending; a closed loop accepts nothing more", "[ch03][loop]") {
+AIO_TEST_CASE("close() drops what is pending and a closed loop accepts nothing more", "[ch03][loop]") {
   Log log;
   VirtualClock clock;
   EventLoop loop(clock);

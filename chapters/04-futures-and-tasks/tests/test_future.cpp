@@ -126,7 +126,7 @@ AIO_TEST_CASE("every coroutine awaiting a future wakes, in the order they starte
   CHECK(order == std::vector<int>{10, 20, 30});
 }
 
-AIO_TEST_CASE("awaiting a failed future throws its exception; a cancelled one throws CancelledError",
+AIO_TEST_CASE("awaiting a failed future throws its exception and a cancelled one throws CancelledError",
               "[ch04][future]") {
   VirtualClock clock;
   const auto main = [&]() -> Task<> {

@@ -157,7 +157,7 @@ AIO_TEST_CASE("tasks are named Task-<n> in order of creation, unless given a nam
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("current_task() is the task whose step is running; outside a task there is none", "[ch04][task]") {
+AIO_TEST_CASE("current_task() is the task whose step is running and outside a task there is none", "[ch04][task]") {
   VirtualClock clock;
   CHECK_FALSE(aio::current_task().has_value());
   const auto who_am_i = []() -> Task<std::string> {

@@ -56,7 +56,7 @@ AIO_TEST_CASE("wait(ALL_COMPLETED) returns once all are done, in the order given
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("wait(FIRST_COMPLETED) returns at the first one done; wait again on the rest", "[ch05][wait]") {
+AIO_TEST_CASE("wait(FIRST_COMPLETED) returns at the first one done and wait again on the rest", "[ch05][wait]") {
   VirtualClock clock;
   const auto main = [&]() -> Task<> {
     std::vector<Task<int>> pending = three(false);
