@@ -103,10 +103,11 @@ public:
   /// `task.cancelling()`).
   int cancelling() const noexcept { return cancelling_; }
   /// Takes back one cancel() request, once the CancelledError it caused has been handled by
-  /// whoever asked for it (aio::timeout, TaskGroup); returns how many are left (Python:
-  /// `task.uncancel()`).
+  /// whoever asked for it (aio::timeout, TaskGroup); returns how many are left. With none left,
+  /// a cancellation not delivered yet is dropped too (Python: `task.uncancel()`).
   int uncancel() noexcept {
     if (cancelling_ > 0) --cancelling_;
+    if (cancelling_ == 0) must_cancel_ = false;
     return cancelling_;
   }
   /// For awaiters, when the coroutine resumes: throws CancelledError if the task that runs it

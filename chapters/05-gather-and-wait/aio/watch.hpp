@@ -22,6 +22,14 @@ using Value = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
 namespace detail {
 
+/// The T of a Task<T>.
+template <class>
+struct TaskValue;
+template <class T>
+struct TaskValue<Task<T>> {
+  using type = T;
+};
+
 /// Makes `task` a task of the running loop if it has not started (as create_task would).
 template <class T>
 void ensure_task(Task<T>& task) {
