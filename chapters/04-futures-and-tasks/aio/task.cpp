@@ -88,6 +88,7 @@ bool PromiseBase::cancel() noexcept {
   if (done()) return false;
   if (!started_) { // never started, and now never will
     started_ = true;
+    if (loop() == nullptr && EventLoop::is_any_running()) bind(EventLoop::get_running_loop()); // for its waiters
     finish(FutureState::cancelled);
     return true;
   }
