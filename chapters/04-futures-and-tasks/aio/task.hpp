@@ -466,13 +466,13 @@ namespace detail {
 template <class P>
 class Held {
 public:
-  explicit Held(P& task) : task_(&task) { task.hold(); }
-  Held(Held&& other) noexcept : task_(std::exchange(other.task_, nullptr)) {}
+  explicit Held(P& task) : task_(&task) { task.hold(); }                      ///< Holds `task`.
+  Held(Held&& other) noexcept : task_(std::exchange(other.task_, nullptr)) {} ///< Takes over the hold.
   Held& operator=(Held&&) = delete;
   ~Held() {
     if (task_ != nullptr) task_->let_go();
   }
-  P& operator*() const noexcept { return *task_; }
+  P& operator*() const noexcept { return *task_; } ///< The task held.
 
 private:
   P* task_;

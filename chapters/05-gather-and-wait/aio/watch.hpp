@@ -25,9 +25,10 @@ namespace detail {
 /// The T of a Task<T>.
 template <class>
 struct TaskValue;
+/// The T of a Task<T>.
 template <class T>
 struct TaskValue<Task<T>> {
-  using type = T;
+  using type = T; ///< T
 };
 
 /// Makes `task` a task of the running loop if it has not started (as create_task would).
@@ -55,7 +56,7 @@ enum class Until {
   first_done,    ///< any task has finished
 };
 
-// [watch]
+// [watch-class]
 /// Counts the tasks of one gather or wait as they finish and wakes the waiter, through the
 /// `wake` future, once `until` holds. Each task's done callback holds the Watch (a shared_ptr):
 /// a task that finishes after the waiter has gone still finds it.
@@ -108,7 +109,7 @@ private:
   bool failed_ = false;
   bool done_any_ = false;
 };
-// [watch]
+// [watch-class]
 
 } // namespace detail
 } // namespace aio
