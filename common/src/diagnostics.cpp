@@ -33,6 +33,16 @@ std::atomic<bool> debug{true};
 
 } // namespace
 
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
 std::string_view name(Pitfall pitfall) noexcept {
   switch (pitfall) {
   case Pitfall::never_run: return "never run";

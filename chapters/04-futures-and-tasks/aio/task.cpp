@@ -51,9 +51,7 @@ bool cancel_awaited(FutureBase& awaited, bool is_task) noexcept {
 
 // [suspend]
 PromiseBase& PromiseBase::suspend(PromiseBase& innermost, FutureBase* future, bool future_is_task) {
-  PromiseBase* const task = current_;
-  if (task == nullptr)
-    throw std::logic_error("only a coroutine running in a task can wait: start it with aio::run or aio::create_task");
+  PromiseBase* const task = &running("only a coroutine running in a task can wait");
   task->waiting_ = &innermost;
   if (future != nullptr) {
     task->waiting_for_ = future;
@@ -82,6 +80,11 @@ void PromiseBase::run() {
   current_ = outer;
 }
 // [suspend]
+
+PromiseBase& PromiseBase::running(const char* what) {
+  if (current_ == nullptr) throw std::logic_error(std::string(what) + ": start it with aio::run or aio::create_task");
+  return *current_;
+}
 
 // [cancel-impl]
 bool PromiseBase::cancel() noexcept {

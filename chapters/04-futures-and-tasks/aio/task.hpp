@@ -82,6 +82,9 @@ public:
 
   /// The task whose step runs on this thread, or null outside a task.
   static PromiseBase* current() noexcept { return current_; }
+  /// The task whose step runs on this thread; outside a task, throws std::logic_error saying
+  /// "<what>: start it with aio::run or aio::create_task".
+  static PromiseBase& running(const char* what);
 
   /// Makes it a task on `loop` and queues its first step there (see create_task).
   void start(EventLoop& loop, std::string name);
@@ -294,6 +297,22 @@ Result take_value(Source& source) {
   }
 }
 
+/// Keeps a task's frame alive while it exists (see PromiseBase::hold()).
+template <class P>
+class Held {
+public:
+  explicit Held(P& task) : task_(&task) { task.hold(); }                      ///< Holds `task`.
+  Held(Held&& other) noexcept : task_(std::exchange(other.task_, nullptr)) {} ///< Takes over the hold.
+  Held& operator=(Held&&) = delete;
+  ~Held() {
+    if (task_ != nullptr) task_->let_go();
+  }
+  P& operator*() const noexcept { return *task_; } ///< The task held.
+
+private:
+  P* task_;
+};
+
 // [future-awaiter]
 template <class Fut, class Result>
 class FutureAwaiter {
@@ -423,11 +442,6 @@ private:
   class Awaiter {
   public:
     explicit Awaiter(promise_type& task) noexcept : task_(task) {}
-    Awaiter(const Awaiter&) = delete;
-    Awaiter& operator=(const Awaiter&) = delete;
-    ~Awaiter() {
-      if (held_) task_.let_go();
-    }
     bool await_ready() const noexcept { return task_.done(); }
     /// Not started: run it now, in place of the awaiting coroutine (symmetric transfer).
     /// A task: the awaiting task waits for it as for any future, and holds it meanwhile, so
@@ -437,8 +451,7 @@ private:
       detail::PromiseBase& parent = detail::promise_of(awaiting);
       if (!task_.started()) return task_.start_inline(parent);
       if (!task_.is_task()) throw std::logic_error("this coroutine is already being awaited by another one");
-      task_.hold(); // first: it may throw, and nothing must be registered then
-      held_ = true;
+      held_.emplace(task_); // first: it may throw, and nothing must be registered then
       detail::PromiseBase::suspend(parent, &task_, true);
       return std::noop_coroutine();
     }
@@ -449,7 +462,7 @@ private:
 
   private:
     promise_type& task_;
-    bool held_ = false;
+    std::optional<detail::Held<promise_type>> held_; // let go when the awaiter goes
   };
   // [awaiter]
 
@@ -460,24 +473,6 @@ template <class T>
 Task<T> detail::Promise<T>::get_return_object() noexcept {
   return Task<T>(*this);
 }
-
-namespace detail {
-/// Keeps a task's frame alive while it exists (see PromiseBase::hold()).
-template <class P>
-class Held {
-public:
-  explicit Held(P& task) : task_(&task) { task.hold(); }                      ///< Holds `task`.
-  Held(Held&& other) noexcept : task_(std::exchange(other.task_, nullptr)) {} ///< Takes over the hold.
-  Held& operator=(Held&&) = delete;
-  ~Held() {
-    if (task_ != nullptr) task_->let_go();
-  }
-  P& operator*() const noexcept { return *task_; } ///< The task held.
-
-private:
-  P* task_;
-};
-} // namespace detail
 
 template <class T>
 template <class F>

@@ -58,35 +58,34 @@ Outcome<T> settle(Task<T>& task) {
   return Outcome<T>(take(task));
 }
 
-/// Starts `tasks`, and waits until `until` holds for them. If the waiting task is cancelled
-/// meanwhile, every one of them is cancelled too, and the CancelledError goes on.
-template <class... Tasks>
-Task<std::shared_ptr<Watch>> watch_all(Until until, bool read_failures, Tasks&... tasks) {
-  auto watch = std::make_shared<Watch>(EventLoop::get_running_loop(), sizeof...(Tasks), until, read_failures);
-  (ensure_task(tasks), ...);
-  (Watch::add(watch, tasks), ...);
+/// Starts the tasks `for_each` visits (it calls its argument on each one), and waits until
+/// `until` holds for them. If the waiting task is cancelled meanwhile, every one of them is
+/// cancelled too, and the CancelledError goes on.
+template <class ForEach>
+Task<std::shared_ptr<Watch>> watch_all(Until until, bool read_failures, std::size_t count, ForEach for_each) {
+  auto watch = std::make_shared<Watch>(EventLoop::get_running_loop(), count, until, read_failures);
+  for_each([&watch](auto& task) { Watch::add(watch, task); });
   try {
     co_await watch->wake;
   } catch (const CancelledError&) {
-    (tasks.cancel(), ...);
+    for_each([](auto& task) { task.cancel(); });
     throw;
   }
   co_return watch;
 }
 
-/// The same for a vector of tasks.
+/// watch_all over a pack of tasks.
+template <class... Tasks>
+Task<std::shared_ptr<Watch>> watch_pack(Until until, bool read_failures, Tasks&... tasks) {
+  return watch_all(until, read_failures, sizeof...(Tasks), [&tasks...](auto&& visit) { (visit(tasks), ...); });
+}
+
+/// watch_all over a vector of tasks.
 template <class T>
-Task<std::shared_ptr<Watch>> watch_each(Until until, bool read_failures, std::vector<Task<T>>& tasks) {
-  auto watch = std::make_shared<Watch>(EventLoop::get_running_loop(), tasks.size(), until, read_failures);
-  for (Task<T>& task : tasks) ensure_task(task);
-  for (Task<T>& task : tasks) Watch::add(watch, task);
-  try {
-    co_await watch->wake;
-  } catch (const CancelledError&) {
-    for (Task<T>& task : tasks) task.cancel();
-    throw;
-  }
-  co_return watch;
+Task<std::shared_ptr<Watch>> watch_vector(Until until, bool read_failures, std::vector<Task<T>>& tasks) {
+  return watch_all(until, read_failures, tasks.size(), [&tasks](auto&& visit) {
+    for (Task<T>& task : tasks) visit(task);
+  });
 }
 
 } // namespace detail
@@ -100,7 +99,7 @@ Task<std::shared_ptr<Watch>> watch_each(Until until, bool read_failures, std::ve
 /// and failures are dropped. Cancelling the task that awaits gather cancels all of them.
 template <class... T>
 Task<std::tuple<Value<T>...>> gather(Task<T>... tasks) {
-  const auto watch = co_await detail::watch_all(detail::Until::first_failure, true, tasks...);
+  const auto watch = co_await detail::watch_pack(detail::Until::first_failure, true, tasks...);
   if (watch->first_failure) std::rethrow_exception(watch->first_failure);
   co_return std::tuple<Value<T>...>(detail::take(tasks)...);
 }
@@ -111,7 +110,7 @@ template <class T>
 Task<std::vector<Value<T>>> gather(std::vector<Task<T>> tasks) {
   std::vector<Value<T>> values;
   if (tasks.empty()) co_return values;
-  const auto watch = co_await detail::watch_each(detail::Until::first_failure, true, tasks);
+  const auto watch = co_await detail::watch_vector(detail::Until::first_failure, true, tasks);
   if (watch->first_failure) std::rethrow_exception(watch->first_failure);
   values.reserve(tasks.size());
   for (Task<T>& task : tasks) values.push_back(detail::take(task));
@@ -125,7 +124,7 @@ Task<std::vector<Value<T>>> gather(std::vector<Task<T>> tasks) {
 /// True)`). Nothing is lost, but nothing is thrown either: check every Outcome.
 template <class... T>
 Task<std::tuple<Outcome<T>...>> gather_settled(Task<T>... tasks) {
-  co_await detail::watch_all(detail::Until::all_done, false, tasks...);
+  co_await detail::watch_pack(detail::Until::all_done, false, tasks...);
   co_return std::tuple<Outcome<T>...>(detail::settle(tasks)...);
 }
 
@@ -134,7 +133,7 @@ template <class T>
 Task<std::vector<Outcome<T>>> gather_settled(std::vector<Task<T>> tasks) {
   std::vector<Outcome<T>> outcomes;
   if (tasks.empty()) co_return outcomes;
-  co_await detail::watch_each(detail::Until::all_done, false, tasks);
+  co_await detail::watch_vector(detail::Until::all_done, false, tasks);
   outcomes.reserve(tasks.size());
   for (Task<T>& task : tasks) outcomes.push_back(detail::settle(task));
   co_return outcomes;

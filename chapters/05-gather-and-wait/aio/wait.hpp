@@ -40,7 +40,6 @@ struct Waited {
 /// yours to read. Cancelling the task that awaits wait() drops the tasks, which run on.
 template <class T>
 Task<Waited<T>> wait(std::vector<Task<T>> tasks, ReturnWhen when = ALL_COMPLETED) {
-  for (Task<T>& task : tasks) detail::ensure_task(task);
   const detail::Until until = when == ALL_COMPLETED     ? detail::Until::all_done
                               : when == FIRST_COMPLETED ? detail::Until::first_done
                                                         : detail::Until::first_failure;

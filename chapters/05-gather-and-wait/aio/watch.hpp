@@ -72,9 +72,10 @@ public:
   /// The first failure seen, if read_failures (a CancelledError for a task that was cancelled).
   std::exception_ptr first_failure;
 
-  /// Adds `task` (started, see ensure_task) to the watch.
+  /// Adds `task` to the watch, starting it first if it has not started (see ensure_task).
   template <class T>
   static void add(const std::shared_ptr<Watch>& watch, Task<T>& task) {
+    ensure_task(task);
     task.add_done_callback([watch](PromiseBase& done) { watch->finished(done); });
   }
 

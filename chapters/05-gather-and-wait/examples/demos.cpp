@@ -1,6 +1,7 @@
 // Chapter 05's demos: gather, gather_settled, wait and as_completed, after the seeds' examples.
 #include "demos.hpp"
 
+#include "aio/diagnostics.hpp"
 #include "aio/gather.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
@@ -23,15 +24,6 @@ namespace {
 
 // Time since `start` on the running loop, as "0.50 s".
 std::string since(TimePoint start) { return seconds_text(EventLoop::get_running_loop().time() - start); }
-
-// The message of `error`.
-std::string message(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-}
 
 // [fetch-all-users]
 struct User {
@@ -99,7 +91,7 @@ Task<> process_items_main() {
     if (outcome.ok()) {
       ++ok;
     } else {
-      errors.push_back(message(outcome.error()));
+      errors.push_back(message_of(outcome.error()));
     }
   }
   std::cout << "Without the wrapper: Success: " << ok << ", Failed: " << errors.size() << '\n';
@@ -174,7 +166,7 @@ Task<> wait_loop_main() {
     auto [done, rest] = co_await wait(std::move(pending), FIRST_COMPLETED);
     for (Task<std::string>& task : done) {
       if (std::exception_ptr error = task.exception()) { // read every failure: wait() does not
-        std::cout << since(start) << ": failed: " << message(error) << '\n';
+        std::cout << since(start) << ": failed: " << message_of(error) << '\n';
       } else {
         std::cout << since(start) << ": " << task.result() << '\n';
       }

@@ -1,6 +1,8 @@
 // TaskGroup: counting its tasks, aborting on the first failure, and the scope's exit.
 #include "aio/task_group.hpp"
 
+#include "aio/diagnostics.hpp"
+
 #include <string>
 
 namespace aio {
@@ -8,20 +10,8 @@ namespace {
 
 std::string first_message(const std::vector<std::exception_ptr>& errors) {
   if (errors.empty()) throw std::invalid_argument("an ExceptionGroup needs at least one exception");
-  const std::string count = std::to_string(errors.size()) + (errors.size() == 1 ? " failure" : " failures");
-  try {
-    std::rethrow_exception(errors.front());
-  } catch (const std::exception& e) {
-    return count + " in a task group; the first: " + e.what();
-  } catch (...) {
-    return count + " in a task group";
-  }
-}
-
-detail::PromiseBase& running_task() {
-  detail::PromiseBase* task = detail::PromiseBase::current();
-  if (task == nullptr) throw std::logic_error("a TaskGroup needs to run in a task");
-  return *task;
+  return std::to_string(errors.size()) + (errors.size() == 1 ? " failure" : " failures") +
+         " in a task group; the first: " + message_of(errors.front());
 }
 
 } // namespace
@@ -29,7 +19,7 @@ detail::PromiseBase& running_task() {
 ExceptionGroup::ExceptionGroup(std::vector<std::exception_ptr> errors)
     : std::runtime_error(first_message(errors)), errors_(std::move(errors)) {}
 
-TaskGroup::TaskGroup() : parent_(running_task()) {}
+TaskGroup::TaskGroup() : parent_(detail::PromiseBase::running("a TaskGroup needs to run in a task")) {}
 
 // [group-abort]
 void TaskGroup::finished(detail::PromiseBase& task) {

@@ -42,7 +42,8 @@ public:
 
   /// Starts a scope in the running task, with a deadline at `when` (see timeout_at()).
   explicit Timeout(std::optional<TimePoint> when)
-      : loop_(EventLoop::get_running_loop()), task_(running_task()), cancelling_(task_.cancelling()) {
+      : loop_(EventLoop::get_running_loop()),
+        task_(detail::PromiseBase::running("aio::timeout needs to run in a task")), cancelling_(task_.cancelling()) {
     reschedule(when);
   }
   Timeout(const Timeout&) = delete;
@@ -58,11 +59,6 @@ public:
   }
 
 private:
-  static detail::PromiseBase& running_task() {
-    detail::PromiseBase* task = detail::PromiseBase::current();
-    if (task == nullptr) throw std::logic_error("aio::timeout needs to run in a task");
-    return *task;
-  }
   void expire() {
     expired_ = true;
     task_.cancel();
@@ -122,10 +118,11 @@ detail::BodyTask<Body> timeout_at(std::optional<TimePoint> when, Body body) {
   }
 }
 
-/// The same with a deadline `delay` from now (Python: `async with asyncio.timeout(delay)`).
+/// The same with a deadline `delay` from now, the moment of the call, as in Python (`async with
+/// asyncio.timeout(delay)`).
 template <class Body>
 detail::BodyTask<Body> timeout(Duration delay, Body body) {
-  co_return co_await timeout_at(EventLoop::get_running_loop().time() + delay, std::move(body));
+  return timeout_at(EventLoop::get_running_loop().time() + delay, std::move(body));
 }
 // [timeout]
 

@@ -1,5 +1,6 @@
 // TaskGroup: waits for all, the first failure cancels the rest and the body, every failure is
 // kept, an outside cancellation stops everything, nothing outlives the scope.
+#include "aio/diagnostics.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
@@ -35,14 +36,6 @@ Task<int> child(Log& log, std::string name, aio::Duration takes, bool fails = fa
   if (fails) throw std::runtime_error(name + " failed");
   log.lines.push_back(name + " done");
   co_return static_cast<int>(name.size());
-}
-
-std::string message(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
 }
 
 } // namespace
@@ -82,8 +75,8 @@ AIO_TEST_CASE("the first failure cancels the other tasks and the body and the gr
       FAIL("the group should have thrown");
     } catch (const aio::ExceptionGroup& group) {
       REQUIRE(group.exceptions().size() == 2);
-      CHECK(message(group.exceptions()[0]) == "bad failed");
-      CHECK(message(group.exceptions()[1]) == "also bad failed");
+      CHECK(aio::message_of(group.exceptions()[0]) == "bad failed");
+      CHECK(aio::message_of(group.exceptions()[1]) == "also bad failed");
       CHECK(std::string(group.what()) == "2 failures in a task group; the first: bad failed");
     }
     CHECK_FALSE(body_finished);
@@ -108,7 +101,7 @@ AIO_TEST_CASE("a body that throws cancels the tasks and its error is in the grou
       FAIL("the group should have thrown");
     } catch (const aio::ExceptionGroup& group) {
       REQUIRE(group.exceptions().size() == 1);
-      CHECK(message(group.exceptions()[0]) == "body gave up");
+      CHECK(aio::message_of(group.exceptions()[0]) == "body gave up");
     }
     CHECK(clock.now().time_since_epoch() == 1s);
   };

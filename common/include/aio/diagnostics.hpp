@@ -6,6 +6,7 @@
 #include "aio/origin.hpp"
 
 #include <chrono>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ enum class Pitfall {
   deadlock,                  ///< nothing is ready and nothing can ever become ready
   cancellation_swallowed,    ///< a cancelled task caught CancelledError and finished as if nothing happened
 };
+
+/// The message of `error`: its what(), or a note that it is not a std::exception.
+std::string message_of(const std::exception_ptr& error);
 
 /// A short name for the pitfall, as used in reports: `"never run"`, `"blocked loop"`, ...
 std::string_view name(Pitfall pitfall) noexcept;

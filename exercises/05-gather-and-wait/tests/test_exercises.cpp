@@ -7,6 +7,7 @@
 #include "gather_limited.hpp"
 #include "retry.hpp"
 
+#include "aio/diagnostics.hpp"
 #include "aio/gather.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
@@ -59,14 +60,6 @@ Task<std::string> text_after(aio::Duration delay, std::string text) {
 Task<std::string> fail_after(aio::Duration delay, std::string message) {
   co_await aio::sleep(delay);
   throw std::runtime_error(message);
-}
-
-std::string message(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
 }
 
 } // namespace
@@ -157,9 +150,9 @@ AIO_TEST_CASE("first_successful: when all fail, AllFailed has every error in the
       FAIL("first_successful should have thrown");
     } catch (const AllFailed& e) {
       REQUIRE(e.errors().size() == 3);
-      CHECK(message(e.errors()[0]) == "first");
-      CHECK(message(e.errors()[1]) == "second");
-      CHECK(message(e.errors()[2]) == "third");
+      CHECK(aio::message_of(e.errors()[0]) == "first");
+      CHECK(aio::message_of(e.errors()[1]) == "second");
+      CHECK(aio::message_of(e.errors()[2]) == "third");
       CHECK(std::string(e.what()) == "all 3 tasks failed");
     }
     CHECK(ms_now() == 3000);

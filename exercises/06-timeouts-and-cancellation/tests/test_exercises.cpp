@@ -7,6 +7,7 @@
 #include "first_completed.hpp"
 #include "shutdown.hpp"
 
+#include "aio/diagnostics.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
@@ -31,14 +32,6 @@ long long ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              aio::EventLoop::get_running_loop().time().time_since_epoch())
       .count();
-}
-
-std::string message(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
 }
 
 struct Log {
@@ -152,8 +145,8 @@ AIO_TEST_CASE("shutdown: a cleanup that fails and a worker that had failed alrea
     co_await aio::sleep(1s);
     const std::vector<std::exception_ptr> errors = co_await shutdown(std::move(workers));
     REQUIRE(errors.size() == 2);
-    CHECK(message(errors[0]) == "broken: cleanup failed");
-    CHECK(message(errors[1]) == "early failure");
+    CHECK(aio::message_of(errors[0]) == "broken: cleanup failed");
+    CHECK(aio::message_of(errors[1]) == "early failure");
   };
   aio::run(main(), clock);
 }
