@@ -123,6 +123,9 @@ public:
   }
   /// True if a cancellation waits to be delivered at the task's next co_await.
   bool must_cancel() const noexcept { return must_cancel_; }
+  /// The same for the task of this thread: an awaiter that was handed something while its task
+  /// was being cancelled (a lock, an item) asks this first, to give it back before the error.
+  static bool cancellation_pending() noexcept { return current_ != nullptr && current_->must_cancel_; }
   /// At `co_return`: a cancellation never delivered (asked for during the last step) makes the
   /// task end cancelled instead, as in asyncio. Returns true if so.
   bool cancelled_at_return() noexcept {
