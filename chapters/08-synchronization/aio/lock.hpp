@@ -62,7 +62,7 @@ public:
       detail::PromiseBase::deliver_cancellation();
       lock_.locked_ = true;
     } else if (detail::PromiseBase::cancellation_pending()) { // handed over, then cancelled:
-      lock_.release();                                       // it goes on to the next one
+      lock_.release();                                        // it goes on to the next one
       detail::PromiseBase::deliver_cancellation();
     }
   }
@@ -77,8 +77,9 @@ inline Scoped<Lock::Acquire, Lock> Lock::scoped() noexcept { return Scoped<Acqui
 
 // [lock-release]
 inline void Lock::release() {
-  if (!locked_) throw std::logic_error("Lock::release(): the lock is not held (release only what you acquired; a "
-                                       "guard from co_await lock.scoped() does it for you, once)");
+  if (!locked_)
+    throw std::logic_error("Lock::release(): the lock is not held (release only what you acquired; a "
+                           "guard from co_await lock.scoped() does it for you, once)");
   if (!waiters_.grant_first()) locked_ = false; // handed over: it stays locked, for the next task
 }
 // [lock-release]

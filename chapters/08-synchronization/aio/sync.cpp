@@ -36,8 +36,7 @@ Task<> Condition::wait() {
 
 void Condition::notify(std::size_t n) {
   check_held("notify");
-  for (std::size_t i = 0; i < n && waiters_.grant_first(); ++i) {
-  }
+  for (std::size_t i = 0; i < n && waiters_.grant_first(); ++i) {}
 }
 
 void Condition::notify_all() {

@@ -63,8 +63,7 @@ AIO_TEST_CASE("Lock: one holder at a time, the waiters served in the order they 
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("Lock: release hands it to the first waiter, so a task asking again goes to the back",
-              "[ch08][lock]") {
+AIO_TEST_CASE("Lock: release hands it to the first waiter, so a task asking again goes to the back", "[ch08][lock]") {
   VirtualClock clock;
   aio::Lock lock;
   Log log;

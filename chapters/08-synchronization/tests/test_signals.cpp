@@ -210,7 +210,8 @@ AIO_TEST_CASE("Barrier: the parties go on together, each with its place of arriv
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("Barrier: a party cancelled while waiting withdraws, so the round needs another", "[ch08][barrier][cancel]") {
+AIO_TEST_CASE("Barrier: a party cancelled while waiting withdraws, so the round needs another",
+              "[ch08][barrier][cancel]") {
   VirtualClock clock;
   aio::Barrier barrier(2);
   const auto main = [&]() -> Task<> {
