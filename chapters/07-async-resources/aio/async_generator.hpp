@@ -65,12 +65,16 @@ public:
     running_ = true;
     return start_inline(consumer);
   }
-  /// What the last step gave: a value; or std::nullopt at the end; or its exception rethrown.
+  /// What the last step gave: a value; or std::nullopt at the end; or, once, the exception it
+  /// ended with (then std::nullopt, as Python's StopAsyncIteration after an error).
   std::optional<T> take() {
     running_ = false;
     if (value_) return std::exchange(value_, std::nullopt);
-    if (state() == FutureState::cancelled) throw CancelledError();
-    if (failed()) std::rethrow_exception(exception());
+    if (!thrown_ && (cancelled() || failed())) {
+      thrown_ = true;
+      if (cancelled()) throw CancelledError();
+      std::rethrow_exception(exception());
+    }
     return std::nullopt;
   }
 
@@ -85,6 +89,7 @@ private:
 
   std::optional<T> value_;
   bool running_ = false;
+  bool thrown_ = false; // the exception it ended with has come out of a next()
 };
 // [generator-promise]
 

@@ -80,7 +80,7 @@ AIO_TEST_CASE("AsyncGenerator: it runs only when asked; dropped early, its clean
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("AsyncGenerator: an exception it throws comes out of next(), after the values before it",
+AIO_TEST_CASE("AsyncGenerator: an exception it throws comes out of next() once, after the values before it",
               "[ch07][generator]") {
   VirtualClock clock;
   const auto consume = [&]() -> Task<> {
@@ -93,6 +93,8 @@ AIO_TEST_CASE("AsyncGenerator: an exception it throws comes out of next(), after
       CHECK(std::string(e.what()) == "the third page is broken");
     }
     CHECK(got == std::vector<std::string>{"one", "two"});
+    const std::optional<std::string> after = co_await pages.next(); // the error once, then the end
+    CHECK_FALSE(after.has_value());
   };
   aio::run(consume(), clock);
 }
