@@ -22,7 +22,7 @@ struct task_value<aio::Task<T>> {
 /// comes out of next(), and ends the generator.
 template <class T, class F>
 aio::AsyncGenerator<typename task_value<std::invoke_result_t<F&, T&>>::type> transform(aio::AsyncGenerator<T> source,
-                                                                                        F fn) {
+                                                                                       F fn) {
   (void)source;
   (void)fn;
   AIO_TODO("7.2");

@@ -19,7 +19,7 @@ struct task_value<aio::Task<T>> {
 /// Yields `co_await fn(value)` for each value of `source`, in order, one at a time.
 template <class T, class F>
 aio::AsyncGenerator<typename task_value<std::invoke_result_t<F&, T&>>::type> transform(aio::AsyncGenerator<T> source,
-                                                                                        F fn) {
+                                                                                       F fn) {
   while (auto item = co_await source.next()) {
     auto out = co_await fn(*item);
     co_yield std::move(out);

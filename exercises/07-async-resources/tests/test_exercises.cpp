@@ -114,8 +114,7 @@ AIO_TEST_CASE("7.2 transform: an async function over each value, in order, one a
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("7.2 transform: the function's exception comes out of next() after the values before it",
-              "[ex7.2]") {
+AIO_TEST_CASE("7.2 transform: the function's exception comes out of next() after the values before it", "[ex7.2]") {
   VirtualClock clock;
   Log log;
   const auto main = [&]() -> Task<> {
