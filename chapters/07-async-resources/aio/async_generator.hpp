@@ -39,6 +39,7 @@ public:
   /// Records the coroutine's name and position, for reports.
   explicit GeneratorPromise(Origin origin = Origin::here()) noexcept : PromiseBase(origin) {}
 
+  /// The AsyncGenerator the caller receives; it owns the frame.
   AsyncGenerator<T> get_return_object() noexcept;
   /// Lazy: nothing runs before the first next().
   std::suspend_always initial_suspend() const noexcept { return {}; }
@@ -55,6 +56,7 @@ public:
   /// At the end: back to the coroutine that called next().
   auto final_suspend() noexcept { return ToConsumer{}; }
 
+  /// The handle of this coroutine.
   std::coroutine_handle<> handle() noexcept override {
     return std::coroutine_handle<GeneratorPromise>::from_promise(*this);
   }

@@ -64,7 +64,8 @@ AIO_TEST_CASE("AsyncGenerator: values come one per next(), with the awaits betwe
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("AsyncGenerator: it runs only when asked; dropped early, its cleanup runs at once", "[ch07][generator]") {
+AIO_TEST_CASE("AsyncGenerator: it runs only when asked, and dropped early, its cleanup runs at once",
+              "[ch07][generator]") {
   VirtualClock clock;
   Log log;
   const auto main = [&]() -> Task<> {

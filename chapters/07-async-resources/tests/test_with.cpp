@@ -116,7 +116,7 @@ AIO_TEST_CASE("with: under wait_for, the timeout comes out after the close", "[c
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("with: a failed open closes nothing; a failed close is thrown, and with a failed body both "
+AIO_TEST_CASE("with: a failed open closes nothing, a failed close is thrown, and with a failed body both "
               "come out in an ExceptionGroup",
               "[ch07][with]") {
   VirtualClock clock;

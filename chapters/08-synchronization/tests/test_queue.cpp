@@ -216,7 +216,7 @@ AIO_TEST_CASE("Queue: join() waits until every item is marked done, and one task
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("Queue: shutdown() wakes waiting putters and getters with QueueShutDown; the items left can "
+AIO_TEST_CASE("Queue: shutdown() wakes waiting putters and getters with QueueShutDown, and the items left can "
               "still be taken, unless it was immediate",
               "[ch08][queue]") {
   VirtualClock clock;

@@ -140,7 +140,7 @@ AIO_TEST_CASE("Condition: notify() wakes the first waiter, which returns with th
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("Condition: cancelled while waiting, it takes the lock back before CancelledError goes on; "
+AIO_TEST_CASE("Condition: cancelled while waiting, it takes the lock back before CancelledError goes on, and "
               "cancelled after a notify, the notification goes to the next waiter",
               "[ch08][condition][cancel]") {
   VirtualClock clock;
@@ -232,8 +232,9 @@ AIO_TEST_CASE("Barrier: a party cancelled while waiting withdraws, so the round 
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("Barrier: abort() breaks it for the waiting and the later parties until reset(); no parties is refused",
-              "[ch08][barrier][misuse]") {
+AIO_TEST_CASE(
+    "Barrier: abort() breaks it for the waiting and the later parties until reset(), and no parties is refused",
+    "[ch08][barrier][misuse]") {
   VirtualClock clock;
   CHECK_THROWS_AS(aio::Barrier(0), std::invalid_argument);
   aio::Barrier barrier(3);
