@@ -21,6 +21,8 @@ public:
 
   /// Takes one token, waiting until there is one.
   aio::Task<> acquire() {
+    (void)capacity_;
+    (void)interval_;
     AIO_TODO("8.1");
     co_return;
   }
