@@ -4,6 +4,7 @@
 #include "aio/queue.hpp"
 #include "aio/task.hpp"
 #include "aio/task_group.hpp"
+#include "aio/watch.hpp"
 
 #include "aio/todo.hpp"
 
@@ -14,22 +15,13 @@
 #include <utility>
 #include <vector>
 
-/// The R of an aio::Task<R>.
-template <class Task>
-struct pool_result;
-/// See above.
-template <class R>
-struct pool_result<aio::Task<R>> {
-  using type = R; ///< R
-};
-
 /// Runs `co_await fn(item)` for every item with `workers` tasks, each taking the next item from
 /// one aio::Queue: at most `workers` calls at once, started in the order of `items`. Gives the
 /// results in the order of `items`. The first failure stops everything: no further item is
 /// started, the calls running are cancelled, and that failure is thrown once every worker has
 /// stopped. Throws std::invalid_argument for 0 workers.
 template <class T, class F>
-aio::Task<std::vector<typename pool_result<std::invoke_result_t<F&, T&>>::type>>
+aio::Task<std::vector<typename aio::detail::TaskValue<std::invoke_result_t<F&, T&>>::type>>
 map_with_workers(std::vector<T> items, std::size_t workers, F fn) {
   (void)items;
   (void)workers;

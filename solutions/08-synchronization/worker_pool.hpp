@@ -4,6 +4,7 @@
 #include "aio/queue.hpp"
 #include "aio/task.hpp"
 #include "aio/task_group.hpp"
+#include "aio/watch.hpp"
 
 #include <cstddef>
 #include <exception>
@@ -13,21 +14,12 @@
 #include <utility>
 #include <vector>
 
-/// The R of an aio::Task<R>.
-template <class Task>
-struct pool_result;
-/// See above.
-template <class R>
-struct pool_result<aio::Task<R>> {
-  using type = R; ///< R
-};
-
 /// Runs `co_await fn(item)` for every item with `workers` tasks fed by one aio::Queue; results
 /// in the order of `items`; the first failure cancels the rest and is thrown.
 template <class T, class F>
-aio::Task<std::vector<typename pool_result<std::invoke_result_t<F&, T&>>::type>>
+aio::Task<std::vector<typename aio::detail::TaskValue<std::invoke_result_t<F&, T&>>::type>>
 map_with_workers(std::vector<T> items, std::size_t workers, F fn) {
-  using R = typename pool_result<std::invoke_result_t<F&, T&>>::type;
+  using R = typename aio::detail::TaskValue<std::invoke_result_t<F&, T&>>::type;
   if (workers == 0) throw std::invalid_argument("map_with_workers needs at least one worker");
   aio::Queue<std::size_t> queue; // the index of each item, in order
   for (std::size_t i = 0; i < items.size(); ++i) queue.put_nowait(i);

@@ -178,13 +178,21 @@ private:
   void push(T item) {
     items_.push(std::move(item));
     ++unfinished_;
-    if (getters_.grant_first()) ++for_getters_;
+    wake_getter();
   }
   // Takes an item; a waiting putter is woken, and the place is kept for it.
   T take() {
     T item = items_.pop();
-    if (putters_.grant_first()) ++for_putters_;
+    wake_putter();
     return item;
+  }
+  // Wakes the first waiting getter, if any, keeping an item for it.
+  void wake_getter() noexcept {
+    if (getters_.grant_first()) ++for_getters_;
+  }
+  // Wakes the first waiting putter, if any, keeping a place for it.
+  void wake_putter() noexcept {
+    if (putters_.grant_first()) ++for_putters_;
   }
   // [queue-hand-over]
 
@@ -230,7 +238,7 @@ public:
       if (word() == detail::Waiter::refused) throw QueueShutDown();
       --queue_.for_getters_; // the item kept for this task
       if (detail::PromiseBase::cancellation_pending()) {
-        if (queue_.getters_.grant_first()) ++queue_.for_getters_; // it is kept for the next one
+        queue_.wake_getter(); // the item is kept for the next one
         detail::PromiseBase::deliver_cancellation();
       }
     } else {
@@ -265,7 +273,7 @@ public:
       --queue_.for_putters_; // the place kept for this task
       if (queue_.shut_down_) throw QueueShutDown();
       if (detail::PromiseBase::cancellation_pending()) {
-        if (queue_.putters_.grant_first()) ++queue_.for_putters_; // it is kept for the next one
+        queue_.wake_putter(); // the place is kept for the next one
         detail::PromiseBase::deliver_cancellation();
       }
     } else {
