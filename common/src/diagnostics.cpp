@@ -30,6 +30,7 @@ DiagnosticSink* current_sink = &default_sink;
 std::atomic<std::chrono::nanoseconds::rep> threshold_ns{
     std::chrono::nanoseconds(std::chrono::milliseconds(100)).count()};
 std::atomic<bool> debug{true};
+std::atomic<DeadlockExplainer> explainer{nullptr};
 
 } // namespace
 
@@ -60,8 +61,21 @@ std::string PitfallReport::text() const {
   std::ostringstream out;
   out << summary;
   if (origin.line != 0) out << "\n  in " << origin.name() << ", " << origin;
+  if (!details.empty()) out << '\n' << details;
   if (!fix.empty()) out << "\n  fix: " << fix;
   return out.str();
+}
+
+DeadlockExplainer set_deadlock_explainer(DeadlockExplainer fn) noexcept { return explainer.exchange(fn); }
+
+std::string explain_deadlock() noexcept {
+  const DeadlockExplainer fn = explainer.load();
+  if (fn == nullptr) return {};
+  try {
+    return fn();
+  } catch (...) { // a report must still be made
+    return {};
+  }
 }
 
 void report(const PitfallReport& report) {

@@ -17,7 +17,10 @@ void StepTimer::begin(Origin who, std::size_t number, const Kind& kind) {
   reported_ = false;
   outer_ = std::exchange(current_, this);
   watch_.begin(kind.name, who); // the watchdog can now name a step that never returns
+  if (observer_ != nullptr) observed_start_ = std::chrono::steady_clock::now();
 }
+
+StepTimer::Observer* StepTimer::observe(Observer* observer) noexcept { return std::exchange(observer_, observer); }
 
 // [blame]
 void StepTimer::switch_slice(Origin who) noexcept {
@@ -38,6 +41,7 @@ void StepTimer::close_slice(StepClock::time_point now) {
 void StepTimer::end() {
   watch_.end();
   current_ = outer_;
+  if (observer_ != nullptr) observer_->step(step_who_, std::chrono::steady_clock::now() - observed_start_);
   const auto now = StepClock::now();
   close_slice(now);
   // Many short slices can block the loop too: then blame the one the loop resumed.

@@ -137,10 +137,11 @@ void EventLoop::close() noexcept {
 
 void EventLoop::report_deadlock() const {
   report({Pitfall::deadlock,
-          "run_forever() would wait forever: nothing is ready, no timer is set, and nothing could call stop()",
+          "the event loop would wait forever: nothing is ready, no timer is set, and nothing could call stop()",
           {},
           "schedule the work that ends the run, or call stop() when it is done; a loop with nothing to do "
-          "waits for ever in asyncio"});
+          "waits for ever in asyncio",
+          explain_deadlock()}); // from chapter 09 on: every task, and what it waits for
   throw std::runtime_error("deadlock: the event loop has nothing to run and nothing to wait for");
 }
 

@@ -55,6 +55,19 @@ struct Closing {
 };
 
 // [promise-base]
+/// An awaiter seen through a reference: what await_transform gives the compiler for one.
+template <class Awaiter>
+struct AwaiterRef {
+  Awaiter& awaiter; ///< Lives in the co_await's full-expression, across the suspension.
+  bool await_ready() { return awaiter.await_ready(); } ///< As the awaiter's.
+  /// As the awaiter's.
+  template <class P>
+  decltype(auto) await_suspend(std::coroutine_handle<P> awaiting) {
+    return awaiter.await_suspend(awaiting);
+  }
+  decltype(auto) await_resume() { return awaiter.await_resume(); } ///< As the awaiter's.
+};
+
 /// The part of every Task coroutine's promise that does not depend on T.
 ///
 /// As a future (FutureBase) it holds the outcome and the waiters. As a task (TimerNode) it is
@@ -136,6 +149,33 @@ public:
   }
   // [cancel]
 
+  /// Every `co_await x` in a task's coroutine comes here first: it records the line of the
+  /// co_await (a task dump, chapter 09, shows where each coroutine waits) and gives back the
+  /// awaiter the compiler would have used.
+  template <class Awaitable>
+  decltype(auto) await_transform(Awaitable&& awaitable, unsigned line = __builtin_LINE()) {
+    line_ = static_cast<std::uint16_t>(line < UINT16_MAX ? line : 0);
+    if constexpr (requires { std::forward<Awaitable>(awaitable).operator co_await(); }) {
+      return std::forward<Awaitable>(awaitable).operator co_await();
+    } else if constexpr (!std::is_reference_v<Awaitable> && std::is_nothrow_move_constructible_v<Awaitable>) {
+      return Awaitable(std::move(awaitable)); // a small temporary such as aio::sleep's
+    } else { // by reference: GCC 12 moves an awaiter given back as an xvalue, and some cannot move
+      return AwaiterRef<std::remove_reference_t<Awaitable>>{awaitable};
+    }
+  }
+  /// The line of its latest co_await (0 if none yet, or past line 65534).
+  unsigned suspended_at() const noexcept { return line_; }
+  /// For a task: the coroutine it is suspended in, innermost (itself if it awaits nothing inline).
+  const PromiseBase* innermost() const noexcept { return waiting_; }
+  /// For a coroutine awaited inline: the one awaiting it (null for a task).
+  const PromiseBase* awaiter() const noexcept { return parent_; }
+  /// For a task: the future or task it waits for, if any (null: asleep, or ready to run).
+  const FutureBase* awaiting() const noexcept { return waiting_for_; }
+  /// For a task: the task it waits for, if awaiting() is one.
+  PromiseBase* awaited_task() const noexcept {
+    return waiting_for_ != nullptr && waiting_on_task_ ? static_cast<PromiseBase*>(waiting_for_) : nullptr;
+  }
+
   /// The handle of this coroutine.
   virtual std::coroutine_handle<> handle() noexcept = 0;
   /// The Task object that owned it is gone (see Task's destructor).
@@ -209,15 +249,17 @@ private:
   static inline thread_local Closing closing_{false, nullptr};
 
   // The small ones first: they fit in FutureBase's tail padding, and a task that sleeps fits
-  // in 200 bytes (ch04_bench: a million sleeping tasks).
-  std::uint16_t holds_ = 0;      // coroutines awaiting this task, done callbacks: they read it later
-  std::uint16_t cancelling_ = 0; // cancel() requests not taken back
+  // in 208 bytes (ch04_bench: a million sleeping tasks).
+  std::uint16_t holds_ = 0;     // coroutines awaiting this task, done callbacks: they read it later
+  std::uint16_t line_ = 0;      // the line of its latest co_await (see await_transform)
+  std::uint8_t cancelling_ = 0; // cancel() requests not taken back (counting stops at 255)
   bool started_ : 1 = false;
   bool owned_ : 1 = true;            // a Task object owns the frame
   bool claimed_ : 1 = false;         // a task the loop will still wake: it keeps its frame alive
   bool begun_ : 1 = false;           // a task whose first step has run
   bool must_cancel_ : 1 = false;     // a CancelledError to throw at the next co_await
   bool waiting_on_task_ : 1 = false; // waiting_for_ is a task's promise
+  bool in_cancel_ : 1 = false;       // cancel() is passing itself on to what the task awaits
   Origin origin_;
   PromiseBase* parent_ = nullptr;     // the awaiting coroutine, for one awaited inline
   PromiseBase* waiting_ = nullptr;    // for a task: the coroutine it is suspended in

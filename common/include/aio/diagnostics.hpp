@@ -31,12 +31,13 @@ std::string_view name(Pitfall pitfall) noexcept;
 
 /// One pitfall seen by the runtime.
 struct PitfallReport {
-  Pitfall kind;        ///< Which mistake.
-  std::string summary; ///< One line naming the culprit: "generator 'fibonacci' was created but never run".
-  Origin origin;       ///< Where the culprit is defined.
-  std::string fix;     ///< What to do about it, in one sentence.
+  Pitfall kind;             ///< Which mistake.
+  std::string summary;      ///< One line naming the culprit: "generator 'fibonacci' was created but never run".
+  Origin origin;            ///< Where the culprit is defined.
+  std::string fix;          ///< What to do about it, in one sentence.
+  std::string details = {}; ///< More lines, if the runtime knows more (a deadlock: who waits on what).
 
-  /// The full text: the summary, then an "in function, file:line" line and a "fix:" line.
+  /// The full text: the summary, an "in function, file:line" line, the details, a "fix:" line.
   std::string text() const;
 };
 
@@ -47,6 +48,14 @@ public:
   /// Called once per pitfall, on the thread that saw it.
   virtual void report(const PitfallReport& report) = 0;
 };
+
+/// Writes what every task waits for, for a deadlock report; empty if it knows nothing.
+using DeadlockExplainer = std::string (*)();
+/// Makes `explainer` the one deadlock reports call for their details (chapter 09 installs the
+/// task dump); returns the previous one. Null: deadlock reports have no details.
+DeadlockExplainer set_deadlock_explainer(DeadlockExplainer explainer) noexcept;
+/// What the deadlock explainer says, or an empty string if there is none (or it failed).
+std::string explain_deadlock() noexcept;
 
 /// Sends `report` to the current sink (by default: standard error, after flushing stdout).
 void report(const PitfallReport& report);

@@ -13,6 +13,7 @@
 #include "aio/step_clock.hpp"
 #include "aio/watchdog.hpp"
 
+#include <chrono>
 #include <cstddef>
 
 namespace aio {
@@ -57,8 +58,22 @@ public:
     if (current_ != nullptr) current_->switch_slice(who);
   }
 
+  /// Sees every step timed on this thread, measured with steady_clock (chapter 09's loop
+  /// statistics). Costs nothing while none is installed.
+  class Observer {
+  public:
+    /// A step of `who` took `took`.
+    virtual void step(Origin who, std::chrono::nanoseconds took) noexcept = 0;
+
+  protected:
+    ~Observer() = default;
+  };
+  /// Makes `observer` see this thread's steps (null: none); returns the previous one.
+  static Observer* observe(Observer* observer) noexcept;
+
 private:
   static inline thread_local StepTimer* current_ = nullptr; // the timer of the step running on this thread
+  static inline thread_local Observer* observer_ = nullptr;
 
   void switch_slice(Origin who) noexcept;
   void begin(Origin who, std::size_t number, const Kind& kind);
@@ -74,8 +89,9 @@ private:
   std::size_t number_ = 0;
   StepClock::time_point step_start_{};
   StepClock::time_point slice_start_{};
-  bool reported_ = false;      // a slice of this step was reported already
-  StepTimer* outer_ = nullptr; // the timer that was current before this step began
+  std::chrono::steady_clock::time_point observed_start_{}; // only while an observer is installed
+  bool reported_ = false;                                  // a slice of this step was reported already
+  StepTimer* outer_ = nullptr;                             // the timer that was current before this step began
 };
 
 } // namespace aio
