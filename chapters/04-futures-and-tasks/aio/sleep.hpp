@@ -13,7 +13,7 @@ namespace aio {
 /// What `co_await aio::sleep(d)` does: the task's own node goes into the loop's timer heap (or,
 /// for a delay of zero or less, straight into the ready queue: one trip round the loop, which
 /// lets every other ready task run first). Nothing is allocated.
-class Sleep {
+class [[nodiscard]] Sleep {
 public:
   /// Sleeps for `delay` on the loop's clock.
   explicit Sleep(Duration delay) noexcept : delay_(delay) {}

@@ -149,6 +149,7 @@ public:
   }
   // [cancel]
 
+  // [await-transform]
   /// Every `co_await x` in a task's coroutine comes here first: it records the line of the
   /// co_await (a task dump, chapter 09, shows where each coroutine waits) and gives back the
   /// awaiter the compiler would have used.
@@ -165,6 +166,7 @@ public:
   }
   /// The line of its latest co_await (0 if none yet, or past line 65534).
   unsigned suspended_at() const noexcept { return line_; }
+  // [await-transform]
   /// For a task: the coroutine it is suspended in, innermost (itself if it awaits nothing inline).
   const PromiseBase* innermost() const noexcept { return waiting_; }
   /// For a coroutine awaited inline: the one awaiting it (null for a task).

@@ -69,7 +69,7 @@ const char* what_it_does(const TaskSnapshot& task) {
   case TaskSnapshot::State::running: return "is running (it asked for this dump)";
   case TaskSnapshot::State::ready: return "is ready to run";
   case TaskSnapshot::State::sleeping: return "is asleep: a timer will wake it";
-  case TaskSnapshot::State::awaiting: return "waits for a future, or a Lock, Event, Queue... (all wait through one)";
+  case TaskSnapshot::State::awaiting: return "waits on a future, or a Lock, Event, Queue...";
   }
   return "?";
 }
