@@ -23,7 +23,7 @@ void LoopStats::step(Origin who, std::chrono::nanoseconds took) noexcept {
   busy_ += took;
   if (EventLoop::is_any_running()) peak_timers_ = std::max(peak_timers_, EventLoop::get_running_loop().timers());
   try {
-    Entry& entry = by_origin_.try_emplace({who.function, who.line}, Entry{who, 0, {}, {}}).first->second;
+    Entry& entry = by_origin_.try_emplace({who.function, who.line}, Entry{who}).first->second;
     ++entry.steps;
     entry.total += took;
     entry.longest = std::max(entry.longest, took);

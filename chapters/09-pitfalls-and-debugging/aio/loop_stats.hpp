@@ -23,10 +23,10 @@ class LoopStats final : private StepTimer::Observer {
 public:
   /// What one coroutine (or callback) cost, over all its steps.
   struct Entry {
-    Origin who;                       ///< The coroutine the loop resumed, or the callback's scheduler.
-    std::uint64_t steps = 0;          ///< How many steps it ran.
-    std::chrono::nanoseconds total;   ///< Their total time.
-    std::chrono::nanoseconds longest; ///< The longest one.
+    Origin who;                          ///< The coroutine the loop resumed, or the callback's scheduler.
+    std::uint64_t steps = 0;             ///< How many steps it ran.
+    std::chrono::nanoseconds total{0};   ///< Their total time.
+    std::chrono::nanoseconds longest{0}; ///< The longest one.
   };
 
   /// Starts counting.
