@@ -33,19 +33,24 @@ namespace aio {
 
 template <class T>
 class Task;
+class TaskRef;
 
 namespace detail {
 
 template <class T>
 class Promise;
+class PromiseBase;
 
-/// How the runtime's own functions (create_task, run_until_complete) reach a Task's promise.
+/// How the runtime's own functions (create_task, run_until_complete, chapter 09's task dump)
+/// reach a task's promise.
 struct Access {
   /// The promise of `task`; throws if it is empty.
   template <class T>
   static Promise<T>& promise(const Task<T>& task) {
     return task.promise();
   }
+  /// The promise of the task `ref` refers to.
+  static PromiseBase& promise(const TaskRef& ref) noexcept;
 };
 
 /// While a loop closes: the reason its discarded tasks are reported with (none if null).
@@ -407,8 +412,11 @@ public:
   friend bool operator==(const TaskRef&, const TaskRef&) = default;
 
 private:
+  friend detail::Access;
   detail::PromiseBase* task_;
 };
+
+inline detail::PromiseBase& detail::Access::promise(const TaskRef& ref) noexcept { return *ref.task_; }
 
 // [task]
 /// A coroutine producing a T: `aio::Task<User> fetch_user(int id) { ...; co_return user; }`.

@@ -14,12 +14,11 @@ namespace aio {
 
 // [snapshot-impl]
 std::vector<TaskSnapshot> snapshot_tasks() {
-  const EventLoop* const loop = &EventLoop::get_running_loop();
   const detail::PromiseBase* const running = detail::PromiseBase::current();
   std::vector<TaskSnapshot> tasks;
-  for (detail::PromiseBase* task = detail::PromiseBase::first_pending(); task != nullptr; task = task->next_pending()) {
-    if (task->loop() != loop) continue;
-    TaskSnapshot snapshot{TaskRef(*task), task->name(), TaskSnapshot::State::ready, {}, {}, {}, task->cancelling()};
+  for (const TaskRef& ref : all_tasks()) { // the running loop's, oldest first
+    detail::PromiseBase* const task = &detail::Access::promise(ref);
+    TaskSnapshot snapshot{ref, task->name(), TaskSnapshot::State::ready, {}, {}, {}, task->cancelling()};
     if (task == running) { // its coroutines are running: only the outermost is known for sure
       snapshot.state = TaskSnapshot::State::running;
       snapshot.stack.push_back({task->coroutine(), 0});
@@ -39,7 +38,7 @@ std::vector<TaskSnapshot> snapshot_tasks() {
     }
     tasks.push_back(std::move(snapshot));
   }
-  return {tasks.rbegin(), tasks.rend()}; // the list is newest first
+  return tasks;
 }
 // [snapshot-impl]
 
