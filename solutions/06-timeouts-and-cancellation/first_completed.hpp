@@ -16,7 +16,8 @@ aio::Task<T> first_completed(std::vector<aio::Task<T>> tasks) {
   if (tasks.empty()) throw std::invalid_argument("first_completed needs at least one task");
   aio::Waited<T> first = co_await aio::wait(std::move(tasks), aio::FIRST_COMPLETED);
   for (aio::Task<T>& loser : first.pending) loser.cancel();
-  aio::Waited<T> losers = co_await aio::wait(std::move(first.pending));
+  aio::Waited<T> losers; // wait() refuses an empty vector, as asyncio.wait refuses an empty set
+  if (!first.pending.empty()) losers = co_await aio::wait(std::move(first.pending));
   for (aio::Task<T>& loser : losers.done) // a loser that failed instead of stopping: read, and dropped
     if (!loser.cancelled()) loser.exception();
   for (std::size_t i = 1; i < first.done.size(); ++i) // finished with the winner: read, and dropped

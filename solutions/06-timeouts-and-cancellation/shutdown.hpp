@@ -12,6 +12,7 @@
 /// workers ended with, other than CancelledError, in the order of `workers`: a worker whose
 /// cleanup failed, or one that had failed already. Every outcome is read.
 inline aio::Task<std::vector<std::exception_ptr>> shutdown(std::vector<aio::Task<>> workers) {
+  if (workers.empty()) co_return {};                                // wait() refuses an empty vector
   for (aio::Task<>& worker : workers) worker.cancel();              // those done already say no
   aio::Waited<void> ended = co_await aio::wait(std::move(workers)); // all of them, cleanup included
   std::vector<std::exception_ptr> errors;

@@ -93,7 +93,10 @@ void EventLoop::schedule_at(TimerNode& timer, TimePoint when) {
 
 void EventLoop::run_forever() {
   Running running(this, running_, Origin::here());
-  while (!stopping_) pass();
+  // At least one pass, as asyncio: stop() called before run_forever() runs what is queued once.
+  do {
+    pass();
+  } while (!stopping_);
   stopping_ = false;
 }
 

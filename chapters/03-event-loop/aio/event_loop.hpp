@@ -137,7 +137,8 @@ public:
   /// One pass: wait for work if there is none, move due timers to the ready queue, run what is
   /// ready now. What that work schedules waits for the next pass.
   void run_once();
-  /// Makes run_forever() return after the current pass (Python: `loop.stop`).
+  /// Makes run_forever() return after the current pass (Python: `loop.stop`). Called before
+  /// run_forever(), that run makes one pass and returns, as in asyncio.
   void stop() noexcept { stopping_ = true; }
   /// Drops every pending callback and timer; the loop accepts no more (Python: `loop.close`).
   void close() noexcept;

@@ -52,6 +52,8 @@ void FutureBase::remove_waiter(Runnable& waiter) noexcept {
   waiters_ = others;
 }
 
+bool FutureBase::cancel_parts() noexcept { return static_cast<CompositeFuture*>(this)->cancel_parts(); }
+
 void FutureBase::check_pending(const char* what) const {
   if (state_ != FutureState::pending)
     throw InvalidStateError(std::string(what) + "() on a future that is already done: a future is set once");

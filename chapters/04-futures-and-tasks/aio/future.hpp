@@ -72,12 +72,17 @@ public:
   /// Takes `waiter` out of the queue of waiters, if it is there.
   void remove_waiter(Runnable& waiter) noexcept;
   /// Cancels it if pending and wakes the waiters; returns false if it was done already. (A
-  /// task's promise hides this with its own cancel(), which stops the coroutine.)
+  /// task's promise hides this with its own cancel(), which stops the coroutine; a
+  /// CompositeFuture asks its owner.)
   bool cancel() noexcept {
     if (done()) return false;
+    if (composite_) [[unlikely]]
+      return cancel_parts();
     finish(FutureState::cancelled);
     return true;
   }
+  /// True for a CompositeFuture: its owner decides what cancel() does, and may refuse.
+  bool composite() const noexcept { return composite_; }
 
 protected:
   /// A pending future whose waiters run on `loop` (null: bound later, see bind()).
@@ -104,12 +109,36 @@ protected:
   void discard_waiters() noexcept;
 
 private:
+  friend class CompositeFuture;
+  bool cancel_parts() noexcept; // CompositeFuture::cancel_parts(), without a virtual call here
+
   EventLoop* loop_;
   std::exception_ptr error_;
   ReadyQueue waiters_; // Runnables are linked through themselves: queuing allocates nothing
   FutureState state_ = FutureState::pending;
-  bool retrieved_ = false; // someone looked at the exception (exception(), result(), co_await)
+  bool retrieved_ : 1 = false; // someone looked at the exception (exception(), result(), co_await)
+  bool composite_ : 1 = false; // a CompositeFuture (one bit, so a task's frame does not grow)
 };
+
+// [composite]
+/// A future that stands for other work, and whose cancellation is that work's (Python: a Future
+/// subclass overriding cancel(), as asyncio's gathering future does). cancel() asks the owner,
+/// which cancels the parts still running and says whether any of them took the request; the
+/// future itself ends later, when its owner sets it. A task awaiting one that refuses is not
+/// cancelled either: once every child of a gather has finished, its result is no longer lost.
+class CompositeFuture : public FutureBase {
+protected:
+  /// A pending future whose waiters run on `loop`; composite, or (false) an ordinary one after
+  /// all, whose cancel() cancels it, for an owner that is only sometimes composite.
+  CompositeFuture(EventLoop& loop, bool composite) noexcept : FutureBase(&loop) { composite_ = composite; }
+  ~CompositeFuture() = default;
+  /// cancel() on it while pending: cancel the parts; true if any took the request, false to refuse.
+  virtual bool cancel_parts() noexcept = 0;
+
+private:
+  friend class FutureBase;
+};
+// [composite]
 
 /// The value slot of a future of T: FutureBase plus the value and how to set and read it.
 template <class T, class Base>

@@ -101,19 +101,21 @@ bool PromiseBase::cancel() noexcept {
     return task != this && task->cancel();
   }
   if (in_cancel_) return false; // tasks that await each other in a ring: see below
-  if (cancelling_ < UINT8_MAX) ++cancelling_;
+  bool passed_on = false;
   if (waiting_for_ != nullptr) {
     in_cancel_ = true;
-    const bool passed_on = cancel_awaited(*waiting_for_, waiting_on_task_);
+    passed_on = cancel_awaited(*waiting_for_, waiting_on_task_);
     in_cancel_ = false;
-    if (passed_on) return true;  // the CancelledError comes back from what it awaited
-    if (!waiting_for_->done()) { // what it awaits is a task of the ring being cancelled: stop waiting
-      waiting_for_->remove_waiter(*this);
-      waiting_for_ = nullptr;
-      must_cancel_ = true;
-      loop()->schedule(*this);
-      return true;
-    }
+    if (!passed_on && waiting_for_->composite()) return false; // refused: a gather whose work is all done
+  }
+  if (cancelling_ < UINT8_MAX) ++cancelling_;
+  if (passed_on) return true;                             // the CancelledError comes back from what it awaited
+  if (waiting_for_ != nullptr && !waiting_for_->done()) { // it awaits a task of the ring being cancelled
+    waiting_for_->remove_waiter(*this);                   // stop waiting
+    waiting_for_ = nullptr;
+    must_cancel_ = true;
+    loop()->schedule(*this);
+    return true;
   }
   must_cancel_ = true; // thrown by the awaiter when the task resumes
   if (scheduled()) {   // asleep in the timer heap: wake it now

@@ -63,14 +63,15 @@ Outcome<T> settle(Task<T>& task) {
 /// cancelled too, and the CancelledError goes on.
 template <class ForEach>
 Task<std::shared_ptr<Watch>> watch_all(Until until, bool read_failures, std::size_t count, ForEach for_each) {
-  auto watch = std::make_shared<Watch>(EventLoop::get_running_loop(), count, until, read_failures);
+  auto watch = std::make_shared<Watch>(EventLoop::get_running_loop(), count, until, read_failures, true);
   for_each([&watch](auto& task) { Watch::add(watch, task); });
   try {
-    co_await watch->wake;
-  } catch (const CancelledError&) {
+    co_await watch->woken();        // cancelling the waiting task cancels the tasks (see Watch)
+  } catch (const CancelledError&) { // it was cancelled while it ran, before it waited: stop them too
     for_each([](auto& task) { task.cancel(); });
     throw;
   }
+  if (watch->cancel_requested() && !watch->first_failure) throw CancelledError(); // even if each gave a value
   co_return watch;
 }
 

@@ -3,6 +3,7 @@
 // their results in the order they finish (Python: asyncio.as_completed).
 #pragma once
 
+#include "aio/clock.hpp"
 #include "aio/event_loop.hpp"
 #include "aio/task.hpp"
 #include "aio/watch.hpp"
@@ -10,6 +11,7 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -21,7 +23,7 @@ namespace aio {
 enum class ReturnWhen {
   all_completed,   ///< every task has finished
   first_completed, ///< at least one has finished
-  first_exception, ///< one has failed (an exception, or cancelled), or all have finished
+  first_exception, ///< one has raised an exception, or all have finished (a cancelled task raised none)
 };
 inline constexpr ReturnWhen ALL_COMPLETED = ReturnWhen::all_completed;     ///< Python: asyncio.ALL_COMPLETED
 inline constexpr ReturnWhen FIRST_COMPLETED = ReturnWhen::first_completed; ///< Python: asyncio.FIRST_COMPLETED
@@ -34,18 +36,28 @@ struct Waited {
   std::vector<Task<T>> pending; ///< still running: wait again, await, cancel or drop them
 };
 
-/// Starts `tasks` (those not started yet become tasks), waits until `when` holds, and gives them
-/// back sorted into done and pending (Python: `done, pending = await asyncio.wait(tasks,
-/// return_when=...)`). It neither reads nor cancels any of them: the exceptions in `done` are
-/// yours to read. Cancelling the task that awaits wait() drops the tasks, which run on.
+/// Starts `tasks` (those not started yet become tasks), waits until `when` holds or `timeout` has
+/// passed, and gives them back sorted into done and pending (Python: `done, pending = await
+/// asyncio.wait(tasks, timeout=..., return_when=...)`). A timeout is no error: what has not
+/// finished is in pending. It neither reads nor cancels any of them: the exceptions in `done`
+/// are yours to read. Cancelling the task that awaits wait() drops the tasks, which run on.
+/// Throws std::invalid_argument for an empty vector, as asyncio raises ValueError.
 template <class T>
-Task<Waited<T>> wait(std::vector<Task<T>> tasks, ReturnWhen when = ALL_COMPLETED) {
+Task<Waited<T>> wait(std::vector<Task<T>> tasks, ReturnWhen when = ALL_COMPLETED,
+                     std::optional<Duration> timeout = std::nullopt) {
+  if (tasks.empty()) throw std::invalid_argument("aio::wait() needs at least one task: the vector is empty");
   const detail::Until until = when == ALL_COMPLETED     ? detail::Until::all_done
                               : when == FIRST_COMPLETED ? detail::Until::first_done
-                                                        : detail::Until::first_failure;
-  auto watch = std::make_shared<detail::Watch>(EventLoop::get_running_loop(), tasks.size(), until, false);
+                                                        : detail::Until::first_exception;
+  EventLoop& loop = EventLoop::get_running_loop();
+  auto watch = std::make_shared<detail::Watch>(loop, tasks.size(), until, false, false);
   for (Task<T>& task : tasks) detail::Watch::add(watch, task);
-  if (!tasks.empty()) co_await watch->wake;
+  struct Timer { // cancelled on every way out, a cancellation of the waiting task included
+    Handle handle;
+    ~Timer() { handle.cancel(); }
+  } timer;
+  if (timeout) timer.handle = loop.call_later(*timeout, [watch] { watch->stop(); });
+  co_await watch->woken();
 
   Waited<T> sorted;
   for (Task<T>& task : tasks) (task.done() ? sorted.done : sorted.pending).push_back(std::move(task));

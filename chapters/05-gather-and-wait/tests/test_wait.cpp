@@ -96,16 +96,6 @@ AIO_TEST_CASE("wait(FIRST_EXCEPTION) returns at the first failure, or when all a
   aio::run(main(), clock);
 }
 
-AIO_TEST_CASE("wait of nothing returns at once", "[ch05][wait]") {
-  VirtualClock clock;
-  const auto main = [&]() -> Task<> {
-    auto [done, pending] = co_await aio::wait(std::vector<Task<int>>{}, aio::FIRST_COMPLETED);
-    CHECK(done.empty());
-    CHECK(pending.empty());
-  };
-  aio::run(main(), clock);
-}
-
 TEST_CASE("wait does not read the failures it hands back: one left unread is reported", "[ch05][wait][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scope(sink);
