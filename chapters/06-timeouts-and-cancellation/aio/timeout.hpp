@@ -35,7 +35,11 @@ public:
     if (expired_) throw std::logic_error("Timeout::reschedule(): the deadline has passed already");
     timer_.cancel();
     when_ = when;
-    if (when_) timer_ = loop_.call_at(*when_, [this] { expire(); });
+    if (!when_) return;
+    // Due already: on the next pass, before whatever the body queues meanwhile (as asyncio:
+    // `timeout(0)` around `sleep(0)` times out); a timer due now would join the queue after it.
+    timer_ =
+        *when_ <= loop_.time() ? loop_.call_soon([this] { expire(); }) : loop_.call_at(*when_, [this] { expire(); });
   }
   /// True once the deadline has passed and the task was cancelled for it.
   bool expired() const noexcept { return expired_; }
@@ -126,14 +130,35 @@ detail::BodyTask<Body> timeout(Duration delay, Body body) {
 }
 // [timeout]
 
+namespace detail {
+/// Cancels `task` and waits until it has finished, its cleanup included, without taking its
+/// outcome (Python: asyncio's `_cancel_and_wait`). A cancellation of the waiting task itself
+/// comes out at once: it cancels the future waited on, not `task` a second time.
+template <class T>
+Task<> cancel_and_wait(Task<T>& task) {
+  Future<> finished(EventLoop::get_running_loop());
+  task.add_done_callback([finished](auto&) mutable {
+    if (!finished.done()) finished.set_result();
+  });
+  task.cancel();
+  co_await finished;
+}
+} // namespace detail
+
 // [wait-for]
 /// Awaits `task` for at most `delay` (Python: `await asyncio.wait_for(aw, timeout)`). On time, its
 /// value. Past the deadline it is cancelled, and awaited until it has finished its cleanup;
 /// then TimeoutError is thrown. (If it swallows the cancellation and gives a value, that value
-/// is returned, as in asyncio.)
+/// is returned, as in asyncio.) A delay of zero or less is a deadline already past: a coroutine
+/// that has not started never starts, a running task is cancelled at once, and only a task
+/// already done gives its outcome.
 template <class T>
 Task<T> wait_for(Task<T> task, Duration delay) {
-  co_return co_await timeout(delay, std::move(task));
+  if (delay > Duration::zero()) co_return co_await timeout(delay, std::move(task));
+  detail::ensure_task(task); // queued, not run: cancelled before its first step, its body never runs
+  if (!task.done()) co_await detail::cancel_and_wait(task);
+  if (task.cancelled()) throw TimeoutError();
+  co_return co_await std::move(task); // its value or its exception (it swallowed the cancellation)
 }
 // [wait-for]
 
