@@ -35,16 +35,27 @@ public:
   void release();
   /// Permits available now.
   std::size_t value() const noexcept { return value_; }
-  /// True if acquire() would wait (Python: `locked()`).
-  bool locked() const noexcept { return value_ == 0; }
+  /// True if acquire() would wait (Python: `locked()`): no permit, or a waiter handed one has
+  /// not run yet. Until it has, a newcomer waits behind the others even if permits came back
+  /// meanwhile: first come, first served, as asyncio's Semaphore.
+  bool locked() const noexcept { return value_ == 0 || wakeups_ > 0; }
 
 protected:
   /// A semaphore that refuses to go above `bound` permits (0: no bound).
   Semaphore(std::size_t value, std::size_t bound) noexcept : value_(value), bound_(bound) {}
 
 private:
+  // Hands the permits there are to the first waiters, in order.
+  void wake_waiters() noexcept {
+    while (value_ > 0 && waiters_.grant_first()) {
+      --value_;
+      ++wakeups_;
+    }
+  }
+
   std::size_t value_;
   std::size_t bound_ = 0;
+  std::size_t wakeups_ = 0; // waiters handed a permit that have not run yet
   detail::WaitQueue waiters_;
 };
 // [semaphore]
@@ -66,8 +77,8 @@ class Semaphore::Acquire : detail::Waiting {
 public:
   /// Takes a permit of `semaphore`.
   explicit Acquire(Semaphore& semaphore) noexcept : sem_(semaphore) {}
-  /// A permit is there: it is taken in await_resume, without suspending.
-  bool await_ready() const noexcept { return sem_.value_ > 0; }
+  /// A permit is there, and nobody woken before is still to run: it is taken in await_resume.
+  bool await_ready() const noexcept { return !sem_.locked(); }
   /// None: wait in line.
   template <class P>
   void await_suspend(std::coroutine_handle<P> awaiting) {
@@ -78,10 +89,15 @@ public:
     if (!woken()) {
       detail::PromiseBase::deliver_cancellation();
       --sem_.value_;
-    } else if (detail::PromiseBase::cancellation_pending()) { // handed a permit, then cancelled
-      sem_.release();
+      return;
+    }
+    --sem_.wakeups_;
+    if (detail::PromiseBase::cancellation_pending()) { // handed a permit, then cancelled: it goes on
+      ++sem_.value_;
+      sem_.wake_waiters();
       detail::PromiseBase::deliver_cancellation();
     }
+    sem_.wake_waiters(); // permits that came back while it was on its way go to those behind it
   }
 
 private:
@@ -95,7 +111,8 @@ inline void Semaphore::release() {
   if (bound_ != 0 && value_ >= bound_)
     throw std::logic_error("BoundedSemaphore::release(): released more times than acquired (it started with " +
                            std::to_string(bound_) + " permits)");
-  if (!waiters_.grant_first()) ++value_; // or handed to the first waiter, the count unchanged
+  ++value_;
+  wake_waiters(); // straight to the first waiter, if there is one
 }
 
 } // namespace aio
