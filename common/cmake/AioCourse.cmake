@@ -51,6 +51,7 @@ function(aio_chapter nn)
   endif()
   add_custom_target(ch${nn})
   add_dependencies(ch${nn} ${lib})
+  set_property(GLOBAL PROPERTY AIO_CHAPTER_DEPENDS_${nn} "${arg_DEPENDS}") # for the docs' course map
 
   # Demos: one program, chNN_demo <name>, whose demo functions tests can call too.
   set(listing "")
