@@ -15,17 +15,14 @@
 
 using aio::EventLoop;
 using aio::VirtualClock;
-using aio::testing::CaptureStdout;
+using aio::testing::demo_output;
 using Log = std::vector<std::string>;
 
 AIO_TEST_CASE("callbacks run in the order they were scheduled, new ones on the next pass", "[ch03][loop]") {
-  CaptureStdout out;
-  VirtualClock clock;
-  aio::demos::callbacks(clock);
-  CHECK(out.text() == "first\n"
-                      "second, which schedules a fourth\n"
-                      "third\n"
-                      "fourth, on the next pass; it stops the loop\n");
+  CHECK(demo_output(aio::demos::callbacks) == "first\n"
+                                              "second, which schedules a fourth\n"
+                                              "third\n"
+                                              "fourth, on the next pass; it stops the loop\n");
 }
 
 AIO_TEST_CASE("run_once runs exactly what was ready when the pass began", "[ch03][loop]") {

@@ -14,24 +14,18 @@
 
 using aio::EventLoop;
 using aio::VirtualClock;
-using aio::testing::CaptureStdout;
+using aio::testing::demo_output;
 using namespace std::chrono_literals;
 
 AIO_TEST_CASE("timers run in deadline order at their exact times, and a cancelled one never", "[ch03][timers]") {
-  CaptureStdout out;
-  VirtualClock clock;
-  aio::demos::timers(clock);
-  CHECK(out.text() == "0.10 s: the first timer set, due at 0.10 s\n"
-                      "0.20 s: a call_at(start + 0.20 s)\n"
-                      "0.30 s: the third timer set, due at 0.30 s\n"
-                      "0.40 s: stopped\n");
+  CHECK(demo_output(aio::demos::timers) == "0.10 s: the first timer set, due at 0.10 s\n"
+                                           "0.20 s: a call_at(start + 0.20 s)\n"
+                                           "0.30 s: the third timer set, due at 0.30 s\n"
+                                           "0.40 s: stopped\n");
 }
 
 AIO_TEST_CASE("a callback that reschedules itself ticks at a steady period", "[ch03][timers]") {
-  CaptureStdout out;
-  VirtualClock clock;
-  aio::demos::ticker(clock);
-  CHECK(out.text() == "tick 1\ntick 2\ntick 3\ntick 4\ntick 5\nfive ticks in 0.40 s\n");
+  CHECK(demo_output(aio::demos::ticker) == "tick 1\ntick 2\ntick 3\ntick 4\ntick 5\nfive ticks in 0.40 s\n");
 }
 
 AIO_TEST_CASE("timers due at the same time run in the order they were set", "[ch03][timers]") {

@@ -21,6 +21,7 @@ using aio::Pitfall;
 using aio::Task;
 using aio::VirtualClock;
 using aio::testing::CaptureStdout;
+using aio::testing::demo_output;
 using aio::testing::RecordingSink;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
@@ -108,29 +109,20 @@ TEST_CASE("aio::run inside a running loop is refused, with the reason", "[ch04][
 }
 
 AIO_TEST_CASE("demo done: a task is not done until it has been awaited", "[ch04][demo]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::done(clock);
-  CHECK(out.text() == "Task done: false\nTask done: true\nResult: Operation completed\n");
+  CHECK(demo_output(aio::demos::done) == "Task done: false\nTask done: true\nResult: Operation completed\n");
 }
 
 AIO_TEST_CASE("demo background: the seed's order, in 2.00 s", "[ch04][demo]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::background(clock);
-  CHECK(out.text() == "Main: doing other work\n"
-                      "Task 1 started\n"
-                      "Task 2 started\n"
-                      "Task 2 completed\n"
-                      "Task 1 completed\n"
-                      "Results: Result from Task 1, Result from Task 2 (2.00 s)\n");
+  CHECK(demo_output(aio::demos::background) == "Main: doing other work\n"
+                                               "Task 1 started\n"
+                                               "Task 2 started\n"
+                                               "Task 2 completed\n"
+                                               "Task 1 completed\n"
+                                               "Results: Result from Task 1, Result from Task 2 (2.00 s)\n");
 }
 
 AIO_TEST_CASE("demo fetch_users: five users in 0.50 s", "[ch04][demo]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::fetch_users(clock);
-  CHECK(out.text() == "Fetched 5 users in 0.50 s: User 1 ... User 5\n");
+  CHECK(demo_output(aio::demos::fetch_users) == "Fetched 5 users in 0.50 s: User 1 ... User 5\n");
 }
 
 TEST_CASE("demo never_retrieved: a failure nobody looks at is reported with the task's name", "[ch04][demo][pitfall]") {

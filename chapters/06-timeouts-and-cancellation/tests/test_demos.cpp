@@ -11,6 +11,7 @@
 
 using aio::VirtualClock;
 using aio::testing::CaptureStdout;
+using aio::testing::demo_output;
 using aio::testing::RecordingSink;
 
 AIO_TEST_CASE("wait_for: the 5 s operation times out at exactly 2.00 s after its cleanup", "[ch06][demo]") {
@@ -32,38 +33,28 @@ AIO_TEST_CASE("timeout_scope: the deadline moves once and the download still tim
 }
 
 AIO_TEST_CASE("cancellable_worker: three Working... then its cleanup and a cancelled task", "[ch06][demo]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::cancellable_worker(clock);
-  CHECK(out.text() == "Working...\nWorking...\nWorking...\n"
-                      "Task cancelled, cleaning up...\n"
-                      "main: worker cancelled at 3.50 s, cancelled() = true\n");
+  CHECK(demo_output(aio::demos::cancellable_worker) == "Working...\nWorking...\nWorking...\n"
+                                                       "Task cancelled, cleaning up...\n"
+                                                       "main: worker cancelled at 3.50 s, cancelled() = true\n");
 }
 
 TEST_CASE("swallowed: the worker that catches CancelledError and returns is reported", "[ch06][demo][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scope(sink);
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::swallowed(clock);
-  CHECK(out.text() == "stubborn_worker: cancelled after 2 steps, but carries on\n"
-                      "main: the worker returned 2 and was not cancelled: cancelled() = false\n");
+  CHECK(demo_output(aio::demos::swallowed) ==
+        "stubborn_worker: cancelled after 2 steps, but carries on\n"
+        "main: the worker returned 2 and was not cancelled: cancelled() = false\n");
   CHECK(sink.count(aio::Pitfall::cancellation_swallowed) == 1);
 }
 
 AIO_TEST_CASE("shield: the caller gives up at 1.00 s and the save finishes at 3.00 s", "[ch06][demo]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::shield(clock);
-  CHECK(out.text() == "caller: gave up waiting at 1.00 s; the save goes on\n"
-                      "save_document: saved at 3.00 s\n");
+  CHECK(demo_output(aio::demos::shield) == "caller: gave up waiting at 1.00 s; the save goes on\n"
+                                           "save_document: saved at 3.00 s\n");
 }
 
 AIO_TEST_CASE("task_group: orders fails at 1 s and user and profile are cancelled then", "[ch06][demo]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::task_group(clock);
-  CHECK(out.text() == "user: cancelled at 1.00 s\n"
-                      "profile: cancelled at 1.00 s\n"
-                      "group failed at 1.00 s: 1 failure in a task group; the first: orders: server error 500\n");
+  CHECK(demo_output(aio::demos::task_group) ==
+        "user: cancelled at 1.00 s\n"
+        "profile: cancelled at 1.00 s\n"
+        "group failed at 1.00 s: 1 failure in a task group; the first: orders: server error 500\n");
 }

@@ -16,6 +16,7 @@
 using aio::Pitfall;
 using aio::VirtualClock;
 using aio::testing::CaptureStdout;
+using aio::testing::demo_output;
 using aio::testing::RecordingSink;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
@@ -41,11 +42,8 @@ TEST_CASE("forgot co_await on a list of tasks: one report per task, then gather 
           "[ch09][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scoped(sink);
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::tasks_in_a_list(clock);
-  CHECK(out.text() == "made 3 tasks; none has run, so there is no user yet\n"
-                      "User0 User1 User2 in 0.10 s\n");
+  CHECK(demo_output(aio::demos::tasks_in_a_list) == "made 3 tasks; none has run, so there is no user yet\n"
+                                                    "User0 User1 User2 in 0.10 s\n");
   CHECK(sink.count(Pitfall::never_run) == 3);
   CHECK(sink.reports().size() == 3);
 }
@@ -83,16 +81,13 @@ TEST_CASE("swallowed CancelledError: the worker looks finished, not cancelled, a
           "[ch09][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scoped(sink);
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::swallowed_cancel(clock);
-  CHECK(out.text() == "working at 1.00 s\n"
-                      "working at 2.00 s\n"
-                      "cancelled at 2.50 s, cleaning up\n"
-                      "stubborn worker: cancelled() is false\n"
-                      "working at 1.00 s\n"
-                      "cancelled at 1.50 s, cleaning up\n"
-                      "polite worker: cancelled\n");
+  CHECK(demo_output(aio::demos::swallowed_cancel) == "working at 1.00 s\n"
+                                                     "working at 2.00 s\n"
+                                                     "cancelled at 2.50 s, cleaning up\n"
+                                                     "stubborn worker: cancelled() is false\n"
+                                                     "working at 1.00 s\n"
+                                                     "cancelled at 1.50 s, cleaning up\n"
+                                                     "polite worker: cancelled\n");
   REQUIRE(sink.reports().size() == 1);
   CHECK(sink.reports().front().kind == Pitfall::cancellation_swallowed);
   CHECK_THAT(sink.reports().front().summary, Contains("coroutine 'stubborn_worker'"));
@@ -103,11 +98,8 @@ TEST_CASE("aio::run from a normal function: works from main(), refused inside a 
           "[ch09][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scoped(sink);
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::run_inside_loop(clock);
-  CHECK(out.text() == "from main(): 3 users\n"
-                      "refused: aio::run() cannot be called from a running event loop\n");
+  CHECK(demo_output(aio::demos::run_inside_loop) == "from main(): 3 users\n"
+                                                    "refused: aio::run() cannot be called from a running event loop\n");
   REQUIRE(sink.reports().size() == 1); // the refused coroutine is not also reported as never awaited
   CHECK(sink.reports().front().kind == Pitfall::nested_run);
   CHECK(sink.reports().front().origin.name() == "count_users_sync");
@@ -124,22 +116,16 @@ TEST_CASE("aio::run in a loop of calls runs the jobs one after another: 0.50 s a
 }
 
 TEST_CASE("gather_settled: counting the results misses the failure, looking at each finds it", "[ch09][pitfall]") {
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::settled_unchecked(clock);
-  CHECK(out.text() == "wrong: 4 results, so all saved?\n"
-                      "error: disk full while saving record 2\n"
-                      "right: 3 of 4 saved\n");
+  CHECK(demo_output(aio::demos::settled_unchecked) == "wrong: 4 results, so all saved?\n"
+                                                      "error: disk full while saving record 2\n"
+                                                      "right: 3 of 4 saved\n");
 }
 
 TEST_CASE("a task's exception nobody retrieves is reported with the task, the coroutine and the error",
           "[ch09][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scoped(sink);
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::never_retrieved(clock);
-  CHECK(out.text() == "main carries on, unaware that the email was not sent\n");
+  CHECK(demo_output(aio::demos::never_retrieved) == "main carries on, unaware that the email was not sent\n");
   REQUIRE(sink.reports().size() == 1);
   CHECK(sink.reports().front().kind == Pitfall::exception_never_retrieved);
   CHECK_THAT(sink.reports().front().summary,
@@ -151,11 +137,9 @@ TEST_CASE("deadlock: the report lists each task and the line it waits at, aio::r
           "[ch09][pitfall]") {
   RecordingSink sink;
   aio::ScopedSink scoped(sink);
-  VirtualClock clock;
-  CaptureStdout out;
-  aio::demos::deadlock(clock);
-  CHECK(out.text() == "aio::run threw: deadlock: the event loop has nothing to run and nothing to wait for\n"
-                      "alice 90, bob 110\n");
+  CHECK(demo_output(aio::demos::deadlock) ==
+        "aio::run threw: deadlock: the event loop has nothing to run and nothing to wait for\n"
+        "alice 90, bob 110\n");
   REQUIRE(sink.reports().size() == 1);
   const aio::PitfallReport report = sink.reports().front();
   CHECK(report.kind == Pitfall::deadlock);

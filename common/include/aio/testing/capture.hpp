@@ -1,9 +1,12 @@
 // Captures what a demo prints, so a test can compare it with the expected text exactly.
 #pragma once
 
+#include "aio/clock.hpp"
+
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace aio::testing {
 
@@ -26,5 +29,22 @@ private:
   std::ostringstream buffer_;
   std::streambuf* previous_;
 };
+
+/// What `demo()` prints on std::cout.
+template <class Demo>
+std::string output_of(Demo&& demo) {
+  CaptureStdout out;
+  std::forward<Demo>(demo)();
+  return out.text();
+}
+
+/// What a demo that takes a clock prints when it runs on a fresh VirtualClock, so that a demo
+/// test is one comparison: `CHECK(demo_output(aio::demos::wait_for) == "...");`. In virtual
+/// time the seeds' seconds pass at once and every figure printed is exact.
+template <class Demo>
+std::string demo_output(Demo&& demo) {
+  VirtualClock clock;
+  return output_of([&] { std::forward<Demo>(demo)(clock); });
+}
 
 } // namespace aio::testing
