@@ -6,6 +6,7 @@
 #include "aio/task.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,26 +20,13 @@
 using aio::Outcome;
 using aio::Task;
 using aio::VirtualClock;
+using aio::testing::fail_after;
 using aio::testing::RecordingSink;
+using aio::testing::value_after;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {
-
-Task<int> value_after(aio::Duration delay, int value) {
-  co_await aio::sleep(delay);
-  co_return value;
-}
-
-Task<std::string> text_after(aio::Duration delay, std::string text) {
-  co_await aio::sleep(delay);
-  co_return text;
-}
-
-Task<int> fail_after(aio::Duration delay, std::string message) {
-  co_await aio::sleep(delay);
-  throw std::runtime_error(message);
-}
 
 Task<> count_after(aio::Duration delay, int& counter) {
   co_await aio::sleep(delay);
@@ -60,7 +48,7 @@ Task<int> sleeper(aio::Duration delay, bool& cleaned_up) {
 AIO_TEST_CASE("gather gives the values in argument order, not finishing order, after the longest", "[ch05][gather]") {
   VirtualClock clock;
   const auto main = [&]() -> Task<> {
-    auto [a, b, c] = co_await aio::gather(value_after(3s, 1), text_after(1s, "two"), value_after(2s, 3));
+    auto [a, b, c] = co_await aio::gather(value_after(3s, 1), value_after<std::string>(1s, "two"), value_after(2s, 3));
     CHECK(a == 1);
     CHECK(b == "two");
     CHECK(c == 3);
@@ -153,7 +141,8 @@ AIO_TEST_CASE("cancelling the task that awaits gather cancels every child, and t
 AIO_TEST_CASE("gather_settled waits for every task and gives each outcome in order", "[ch05][gather]") {
   VirtualClock clock;
   const auto main = [&]() -> Task<> {
-    auto [a, b, c] = co_await aio::gather_settled(value_after(1s, 1), fail_after(2s, "broken"), text_after(3s, "c"));
+    auto [a, b, c] =
+        co_await aio::gather_settled(value_after(1s, 1), fail_after(2s, "broken"), value_after<std::string>(3s, "c"));
     CHECK(clock.now().time_since_epoch() == 3s); // the failure at 2 s did not cut it short
     REQUIRE(a.ok());
     CHECK(a.value() == 1);

@@ -5,6 +5,7 @@
 #include "aio/wait.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,21 +16,13 @@
 
 using aio::Task;
 using aio::VirtualClock;
+using aio::testing::fail_after;
 using aio::testing::RecordingSink;
+using aio::testing::value_after;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {
-
-Task<int> value_after(aio::Duration delay, int value) {
-  co_await aio::sleep(delay);
-  co_return value;
-}
-
-Task<int> fail_after(aio::Duration delay, std::string message) {
-  co_await aio::sleep(delay);
-  throw std::runtime_error(message);
-}
 
 // Three tasks: 3 s -> 1, 1 s -> 2, 2 s -> fails (or gives 3).
 std::vector<Task<int>> three(bool with_failure) {

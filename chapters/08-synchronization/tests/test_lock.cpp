@@ -7,6 +7,7 @@
 #include "aio/task.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -142,17 +143,11 @@ AIO_TEST_CASE("Lock: the guard releases on an exception, and releasing a free lo
 
 namespace {
 
-struct Peak {
-  int now = 0;
-  int peak = 0;
-};
-
-Task<> use_permit(aio::Semaphore& sem, Peak& peak, Log& log, std::string name) {
+Task<> use_permit(aio::Semaphore& sem, aio::testing::InFlight& in_flight, Log& log, std::string name) {
   auto permit = co_await sem.scoped();
   log.push_back(name);
-  peak.peak = std::max(peak.peak, ++peak.now);
+  const auto slot = in_flight.enter();
   co_await aio::sleep(1s);
-  --peak.now;
 }
 
 } // namespace
@@ -160,7 +155,7 @@ Task<> use_permit(aio::Semaphore& sem, Peak& peak, Log& log, std::string name) {
 AIO_TEST_CASE("Semaphore: at most N at once, started in the order they asked", "[ch08][semaphore]") {
   VirtualClock clock;
   aio::Semaphore sem(3);
-  Peak peak;
+  aio::testing::InFlight peak;
   Log log;
   const auto main = [&]() -> Task<> {
     std::vector<Task<>> tasks;
@@ -178,7 +173,7 @@ AIO_TEST_CASE("Semaphore: cancelled while waiting or while being handed a permit
               "[ch08][semaphore][cancel]") {
   VirtualClock clock;
   aio::Semaphore sem(1);
-  Peak peak;
+  aio::testing::InFlight peak;
   Log log;
   const auto main = [&]() -> Task<> {
     co_await sem.acquire();

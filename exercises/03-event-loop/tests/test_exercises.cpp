@@ -8,6 +8,7 @@
 #include "aio/event_loop.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/loop_time.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,15 +16,12 @@
 
 using aio::EventLoop;
 using aio::VirtualClock;
+using aio::testing::ms_since_start;
 using namespace std::chrono_literals;
 
 namespace {
 
 using Times = std::vector<long long>; // milliseconds on the loop's clock
-
-long long ms(const EventLoop& loop) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(loop.time().time_since_epoch()).count();
-}
 
 // Runs `loop` until `end` (virtual time), then stops it.
 void run_until(EventLoop& loop, aio::Duration end) {
@@ -45,7 +43,7 @@ AIO_TEST_CASE("call_every: calls at every period, starting one period from now",
   VirtualClock clock;
   EventLoop loop(clock);
   Times calls;
-  Periodic periodic = call_every(loop, 100ms, [&] { calls.push_back(ms(loop)); });
+  Periodic periodic = call_every(loop, 100ms, [&] { calls.push_back(ms_since_start(loop)); });
   run_until(loop, 450ms);
   CHECK(calls == Times{100, 200, 300, 400});
   CHECK(periodic.calls() == 4);
@@ -56,7 +54,7 @@ AIO_TEST_CASE("call_every: a slow call makes the next one late, never the ones a
   EventLoop loop(clock);
   Times calls;
   Periodic periodic = call_every(loop, 100ms, [&] {
-    calls.push_back(ms(loop));
+    calls.push_back(ms_since_start(loop));
     if (calls.size() == 1) clock.wait_until(loop.time() + 130ms); // the first call takes 130 ms
   });
   run_until(loop, 450ms);
@@ -70,7 +68,7 @@ AIO_TEST_CASE("call_every: cancel stops it, even from inside its own callback", 
   Times calls;
   Periodic periodic;
   periodic = call_every(loop, 100ms, [&] {
-    calls.push_back(ms(loop));
+    calls.push_back(ms_since_start(loop));
     if (calls.size() == 3) periodic.cancel();
   });
   run_until(loop, 1s);
@@ -84,7 +82,7 @@ AIO_TEST_CASE("debouncer: a burst of triggers runs the function once, after the 
   VirtualClock clock;
   EventLoop loop(clock);
   Times runs;
-  Debouncer debounce(loop, 100ms, [&] { runs.push_back(ms(loop)); });
+  Debouncer debounce(loop, 100ms, [&] { runs.push_back(ms_since_start(loop)); });
   at_times(loop, {0ms, 50ms, 80ms}, [&] { debounce.trigger(); });
   run_until(loop, 1s);
   CHECK(runs == Times{180});
@@ -94,7 +92,7 @@ AIO_TEST_CASE("debouncer: two bursts apart run it twice", "[ex3.2]") {
   VirtualClock clock;
   EventLoop loop(clock);
   Times runs;
-  Debouncer debounce(loop, 100ms, [&] { runs.push_back(ms(loop)); });
+  Debouncer debounce(loop, 100ms, [&] { runs.push_back(ms_since_start(loop)); });
   at_times(loop, {0ms, 30ms, 500ms, 520ms, 540ms}, [&] { debounce.trigger(); });
   run_until(loop, 1s);
   CHECK(runs == Times{130, 640});
@@ -104,7 +102,7 @@ AIO_TEST_CASE("debouncer: cancel forgets the pending run", "[ex3.2]") {
   VirtualClock clock;
   EventLoop loop(clock);
   Times runs;
-  Debouncer debounce(loop, 100ms, [&] { runs.push_back(ms(loop)); });
+  Debouncer debounce(loop, 100ms, [&] { runs.push_back(ms_since_start(loop)); });
   at_times(loop, {0ms}, [&] { debounce.trigger(); });
   at_times(loop, {60ms}, [&] { debounce.cancel(); });
   run_until(loop, 1s);
@@ -118,7 +116,7 @@ AIO_TEST_CASE("throttle: the first trigger runs at once, the rest of the period 
   VirtualClock clock;
   EventLoop loop(clock);
   Times runs;
-  Throttle throttle(loop, 100ms, [&] { runs.push_back(ms(loop)); });
+  Throttle throttle(loop, 100ms, [&] { runs.push_back(ms_since_start(loop)); });
   at_times(loop, {0ms, 10ms, 20ms, 30ms}, [&] { throttle.trigger(); });
   run_until(loop, 1s);
   CHECK(runs == Times{0, 100});
@@ -128,7 +126,7 @@ AIO_TEST_CASE("throttle: a trailing run starts the next period", "[ex3.3]") {
   VirtualClock clock;
   EventLoop loop(clock);
   Times runs;
-  Throttle throttle(loop, 100ms, [&] { runs.push_back(ms(loop)); });
+  Throttle throttle(loop, 100ms, [&] { runs.push_back(ms_since_start(loop)); });
   at_times(loop, {0ms, 10ms, 150ms}, [&] { throttle.trigger(); });
   run_until(loop, 1s);
   CHECK(runs == Times{0, 100, 200});
@@ -138,7 +136,7 @@ AIO_TEST_CASE("throttle: after a quiet period, a trigger runs at once again", "[
   VirtualClock clock;
   EventLoop loop(clock);
   Times runs;
-  Throttle throttle(loop, 100ms, [&] { runs.push_back(ms(loop)); });
+  Throttle throttle(loop, 100ms, [&] { runs.push_back(ms_since_start(loop)); });
   at_times(loop, {0ms, 350ms, 360ms}, [&] { throttle.trigger(); });
   run_until(loop, 1s);
   CHECK(runs == Times{0, 350, 450});

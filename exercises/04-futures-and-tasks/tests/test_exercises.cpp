@@ -13,6 +13,7 @@
 #include "aio/task.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -26,6 +27,7 @@
 using aio::Future;
 using aio::Task;
 using aio::VirtualClock;
+using aio::testing::ms_now;
 using namespace std::chrono_literals;
 
 namespace {
@@ -35,12 +37,6 @@ template <class T>
 Task<> set_after(Future<T> future, aio::Duration delay, T value) {
   co_await aio::sleep(delay);
   future.set_result(std::move(value));
-}
-
-long long ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             aio::EventLoop::get_running_loop().time().time_since_epoch())
-      .count();
 }
 
 } // namespace

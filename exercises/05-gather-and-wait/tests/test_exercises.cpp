@@ -14,6 +14,7 @@
 #include "aio/task.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -26,40 +27,26 @@
 using aio::Outcome;
 using aio::Task;
 using aio::VirtualClock;
+using aio::testing::fail_after;
+using aio::testing::ms_now;
+using aio::testing::value_after;
 using namespace std::chrono_literals;
 
 namespace {
 
-long long ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             aio::EventLoop::get_running_loop().time().time_since_epoch())
-      .count();
-}
-
-// Counts how many jobs run at once.
-struct Load {
-  int running = 0;
-  int peak = 0;
+// Counts how many jobs run at once, and when each started.
+struct Load : aio::testing::InFlight {
   std::vector<long long> started_ms;
 };
 
 Task<int> job(Load& load, aio::Duration takes, int value, bool fails = false) {
   load.started_ms.push_back(ms_now());
-  load.peak = std::max(load.peak, ++load.running);
-  co_await aio::sleep(takes);
-  --load.running;
+  {
+    const auto slot = load.enter();
+    co_await aio::sleep(takes);
+  }
   if (fails) throw std::runtime_error("job " + std::to_string(value) + " failed");
   co_return value;
-}
-
-Task<std::string> text_after(aio::Duration delay, std::string text) {
-  co_await aio::sleep(delay);
-  co_return text;
-}
-
-Task<std::string> fail_after(aio::Duration delay, std::string message) {
-  co_await aio::sleep(delay);
-  throw std::runtime_error(message);
 }
 
 } // namespace
@@ -125,9 +112,9 @@ AIO_TEST_CASE("first_successful: the first success wins, after an earlier failur
   VirtualClock clock;
   const auto main = [&]() -> Task<> {
     std::vector<Task<std::string>> tasks;
-    tasks.push_back(fail_after(1s, "mirror 1 is down"));
-    tasks.push_back(text_after(3s, "mirror 2"));
-    tasks.push_back(text_after(2s, "mirror 3"));
+    tasks.push_back(fail_after<std::string>(1s, "mirror 1 is down"));
+    tasks.push_back(value_after<std::string>(3s, "mirror 2"));
+    tasks.push_back(value_after<std::string>(2s, "mirror 3"));
     FirstSuccess<std::string> first = co_await first_successful(std::move(tasks));
     CHECK(first.value == "mirror 3");
     CHECK(ms_now() == 2000);
@@ -142,9 +129,9 @@ AIO_TEST_CASE("first_successful: when all fail, AllFailed has every error in the
   VirtualClock clock;
   const auto main = [&]() -> Task<> {
     std::vector<Task<std::string>> tasks;
-    tasks.push_back(fail_after(3s, "third"));
-    tasks.push_back(fail_after(1s, "first"));
-    tasks.push_back(fail_after(2s, "second"));
+    tasks.push_back(fail_after<std::string>(3s, "third"));
+    tasks.push_back(fail_after<std::string>(1s, "first"));
+    tasks.push_back(fail_after<std::string>(2s, "second"));
     try {
       co_await first_successful(std::move(tasks));
       FAIL("first_successful should have thrown");
@@ -165,7 +152,7 @@ AIO_TEST_CASE("first_successful: no tasks is an error and one task that succeeds
   const auto main = [&]() -> Task<> {
     CHECK_THROWS_AS(co_await first_successful(std::vector<Task<std::string>>{}), std::invalid_argument);
     std::vector<Task<std::string>> one;
-    one.push_back(text_after(0s, "only"));
+    one.push_back(value_after<std::string>(0s, "only"));
     FirstSuccess<std::string> first = co_await first_successful(std::move(one));
     CHECK(first.value == "only");
     CHECK(first.others.empty());
@@ -209,7 +196,7 @@ AIO_TEST_CASE("retry: rethrows the last failure once the attempts are used up, a
     CHECK(flaky.calls_ms == std::vector<long long>{0, 50, 200, 650});
     CHECK(ms_now() == 650); // no wait after the last failure
     flaky.calls_ms.clear();
-    const std::string once = co_await retry([&] { return text_after(0s, "first time"); }, Backoff{});
+    const std::string once = co_await retry([&] { return value_after<std::string>(0s, "first time"); }, Backoff{});
     CHECK(once == "first time");
     CHECK_THROWS_AS(co_await retry([&] { return flaky.attempt(); }, Backoff{0, 1s, 2.0}), std::invalid_argument);
     CHECK(flaky.calls_ms.empty());

@@ -14,6 +14,7 @@
 #include "aio/timeout.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,15 +25,10 @@
 
 using aio::Task;
 using aio::VirtualClock;
+using aio::testing::ms_now;
 using namespace std::chrono_literals;
 
 namespace {
-
-long long ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             aio::EventLoop::get_running_loop().time().time_since_epoch())
-      .count();
-}
 
 struct Log {
   std::vector<std::string> lines;

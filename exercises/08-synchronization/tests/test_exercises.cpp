@@ -11,6 +11,7 @@
 #include "aio/task.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,15 +23,10 @@
 
 using aio::Task;
 using aio::VirtualClock;
+using aio::testing::ms_now;
 using namespace std::chrono_literals;
 
 namespace {
-
-long long ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             aio::EventLoop::get_running_loop().time().time_since_epoch())
-      .count();
-}
 
 using Log = std::vector<std::string>;
 
@@ -94,20 +90,14 @@ AIO_TEST_CASE("8.1 TokenBucket: a caller cancelled while waiting takes no token 
 
 namespace {
 
-struct Calls {
-  int running = 0;
-  int peak = 0;
+struct Calls : aio::testing::InFlight {
   Log log;
 };
 
 // Takes `n` x 100 ms; fails for 13; logs its start and a cancellation.
 Task<int> square(Calls& calls, int n) {
   calls.log.push_back("start " + std::to_string(n) + " at " + std::to_string(ms_now()));
-  calls.peak = std::max(calls.peak, ++calls.running);
-  struct Done {
-    int& running;
-    ~Done() { --running; }
-  } done{calls.running};
+  const auto slot = calls.enter();
   try {
     co_await aio::sleep(n * 100ms);
   } catch (const aio::CancelledError&) {
