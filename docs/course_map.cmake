@@ -1,4 +1,5 @@
 # cmake -DMAP=docs/course_map.txt -DROOT=<course root> -DOUT=<file.dot> -DDEPENDS="03:;04:03;..." -P course_map.cmake
+cmake_policy(SET CMP0007 NEW) # the fields of a line may be empty
 # Writes the docs' chapter map: one box per chapter of course_map.txt, green if its directory
 # exists; solid edges are the DEPENDS of the chapters that exist (what CMake links), dashed
 # ones the plan of those that do not yet, dotted ones the idea each toy hands to the next.

@@ -4,7 +4,7 @@
 #include "coro/sleep.hpp"
 #include "coro/task.hpp"
 
-#include "aio/diagnostics.hpp"
+#include "aio/bench.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -30,34 +30,29 @@ coro::Task<> sleep_zero_many(long n) {
   for (long i = 0; i < n; ++i) co_await coro::sleep(0s);
 }
 
+// Nanoseconds per operation, the best of five runs on a fresh virtual clock each.
 template <class Body>
-double ns_each(long count, bool checks, Body body) {
-  aio::set_debug_checks(checks);
-  double best = 1e300;
-  for (int run = 0; run < 5; ++run) { // best of five: the least disturbed run
-    coro::VirtualClock clock;
-    const auto start = std::chrono::steady_clock::now();
-    body(clock);
-    const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
-    best = std::min(best, took.count() / double(count));
-  }
-  return best;
+double ns_each(long count, Body body) {
+  return aio::bench::best_seconds(5,
+                                  [&] {
+                                    coro::VirtualClock clock;
+                                    body(clock);
+                                  }) *
+         1e9 / double(count);
 }
 
 } // namespace
 
-int main() {
-  aio::set_slow_step_threshold(std::chrono::hours(1)); // ten million awaits in one step is the point here
-  std::printf("chapter 02: the cost of one co_await (best of 5 runs, virtual clock)\n\n");
-  std::printf("%-44s %12s %12s\n", "", "checks off", "checks on");
-  const auto row = [](const char* name, long count, auto body) {
-    const double off = ns_each(count, false, body);
-    const double on = ns_each(count, true, body);
-    std::printf("%-44s %9.1f ns %9.1f ns\n", name, off, on);
-  };
-  row("co_await of a task that finishes at once", transfers,
-      [](coro::Clock& clock) { (void)coro::run(await_many(transfers), clock); });
-  row("co_await sleep(0): a round trip via the loop", round_trips,
-      [](coro::Clock& clock) { coro::run(sleep_zero_many(round_trips), clock); });
-  std::printf("\n'checks on' times every slice of every step, to name a coroutine that blocks the loop.\n");
+int main(int argc, char** argv) {
+  aio::bench::settle_process(); // ten million awaits in one step is the point here
+  aio::bench::Report report(argc, argv);
+  aio::bench::with_checks_off_and_on([&](const char* variant) {
+    report.add("co_await of a task that finishes at once (ns)", variant,
+               ns_each(transfers, [](coro::Clock& clock) { (void)coro::run(await_many(transfers), clock); }));
+    report.add("co_await sleep(0): a round trip via the loop (ns)", variant,
+               ns_each(round_trips, [](coro::Clock& clock) { coro::run(sleep_zero_many(round_trips), clock); }));
+  });
+  report.print("chapter 02: the cost of one co_await (best of 5 runs, virtual clock)");
+  if (!report.tsv())
+    std::printf("\n'checks on' times every slice of every step, to name a coroutine that blocks the loop.\n");
 }

@@ -5,8 +5,11 @@ Run by `./course bench 03`, which prints them next to the C++ figures. Prints on
 figure: workload<TAB>variant<TAB>ns each. The workloads and their names match
 bench/timers.cpp line for line; timers are set in the past on both sides, so neither waits."""
 
-import asyncio
-import time
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "common" / "bench"))
+import aio_bench  # noqa: E402  (common/bench: what every chapter's Python benchmark shares)
 
 COUNT = 1_000_000
 RUNS = 3  # best of three: Python takes seconds per run
@@ -44,27 +47,18 @@ WORKLOADS = [
 
 
 def ns_each(new_loop, body):
-    best = float("inf")
-    for _ in range(RUNS):
+    def once():
         loop = new_loop()
-        start = time.perf_counter_ns()
         body(loop)
-        best = min(best, (time.perf_counter_ns() - start) / COUNT)
         loop.close()
-    return best
+
+    return aio_bench.best_seconds(RUNS, once) * 1e9 / COUNT
 
 
 def main():
-    variants = [("asyncio", asyncio.new_event_loop)]
-    try:
-        import uvloop  # Debian: python3-uvloop
-
-        variants.append(("uvloop", uvloop.new_event_loop))
-    except ImportError:
-        pass
     for name, body in WORKLOADS:
-        for variant, new_loop in variants:
-            print(f"{name}\t{variant}\t{ns_each(new_loop, body):.1f}", flush=True)
+        for variant, new_loop in aio_bench.variants():
+            aio_bench.report(name, variant, ns_each(new_loop, body))
 
 
 if __name__ == "__main__":

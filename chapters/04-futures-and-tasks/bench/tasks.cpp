@@ -1,16 +1,15 @@
 // ch04_bench: what tasks cost: a switch, a task's whole life, a million sleepers, a million timers.
 // A program that prints figures, not a test. `./course bench 04` runs it in Release next to
-// bench/tasks.py, the same workloads in Python's asyncio (and uvloop), side by side; `--tsv`
-// prints one "workload<TAB>variant<TAB>figure" line per figure for that. Each workload runs in
+// bench/tasks.py, the same workloads in Python's asyncio (and uvloop), side by side. Each workload runs in
 // a process of its own (fork), so that its peak memory is its own; its first run there pays for
 // the kernel's fresh pages (on this kind of virtual machine, ~0.5 us per task), the later runs
 // show the runtime itself, as a long-running program sees it.
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
 
+#include "aio/bench.hpp"
 #include "aio/diagnostics.hpp"
 
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,8 +87,7 @@ Figures in_child(const std::function<void()>& body, int runs, bool checks) {
   const pid_t child = fork();
   if (child == 0) {
     aio::set_debug_checks(checks);
-    aio::set_slow_step_threshold(std::chrono::hours(1)); // creating a million tasks is one long step, on purpose
-    mallopt(M_TRIM_THRESHOLD, 1 << 30); // keep freed memory: later runs measure the runtime, not the kernel
+    aio::bench::settle_process();
     Figures figures{0, 1e300, 0};
     for (int run = 0; run < runs; ++run) {
       const long before = resident_bytes();
@@ -121,22 +119,15 @@ Figures in_child(const std::function<void()>& body, int runs, bool checks) {
   return figures;
 }
 
-struct Row {
-  std::string workload;
-  std::string variant;
-  double figure;
-};
-
 } // namespace
 
 int main(int argc, char** argv) {
-  const bool tsv = argc > 1 && std::strcmp(argv[1], "--tsv") == 0;
-  std::vector<Row> rows;
+  aio::bench::Report report(argc, argv);
   const auto run = [](aio::Task<> (*main)()) { return [main] { aio::run(main()); }; };
   const auto ns = [](double seconds) { return seconds * 1e9 / million; };
-  for (const bool checks : {false, true}) {
-    const std::string variant = checks ? "aio, checks on" : "aio";
-    const auto add = [&](const char* workload, double figure) { rows.push_back({workload, variant, figure}); };
+  aio::bench::with_checks_off_and_on([&](const char* variant) {
+    const bool checks = aio::debug_checks();
+    const auto add = [&](const char* workload, double figure) { report.add(workload, variant, figure); };
     add("sleep(0) switch, 1 task (ns)", ns(in_child(run(switch_one_task), 5, checks).warm_seconds));
     add("sleep(0) switch, 1000 tasks (ns)", ns(in_child(run(switch_thousand_tasks), 5, checks).warm_seconds));
     const Figures spawn = in_child(run(spawn_million), 5, checks);
@@ -148,14 +139,6 @@ int main(int argc, char** argv) {
     add("  sleepers, first run in a new process (ms)", sleepers.cold_seconds * 1e3);
     add("  sleepers, peak memory (bytes per task)", sleepers.bytes_per_item);
     add("1M call_later, scheduled and fired (ns)", ns(in_child(million_timers, 5, checks).warm_seconds));
-  }
-
-  if (tsv) {
-    for (const Row& row : rows) std::printf("%s\t%s\t%.1f\n", row.workload.c_str(), row.variant.c_str(), row.figure);
-    return 0;
-  }
-  std::printf("chapter 04: tasks; each workload in a process of its own, best of the runs after its first\n"
-              "(lower is better)\n\n");
-  for (const Row& row : rows)
-    std::printf("%-48s %-15s %12.1f\n", row.workload.c_str(), row.variant.c_str(), row.figure);
+  });
+  report.print("chapter 04: tasks; each workload in a process of its own, best of the runs after its first");
 }

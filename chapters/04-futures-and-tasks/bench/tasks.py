@@ -11,8 +11,12 @@ import asyncio
 import os
 import pickle
 import resource
-import sys
 import time
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "common" / "bench"))
+import aio_bench  # noqa: E402  (common/bench: what every chapter's Python benchmark shares)
 
 MILLION = 1_000_000
 RUNS = 2
@@ -106,28 +110,16 @@ def in_child(body):
 
 
 def main():
-    variants = [("asyncio", asyncio.new_event_loop)]
-    try:
-        import uvloop  # Debian: python3-uvloop
-
-        variants.append(("uvloop", uvloop.new_event_loop))
-    except ImportError:
-        pass
-
     def ns(seconds):
         return seconds * 1e9 / MILLION
 
-    for variant, new_loop in variants:
+    for variant, new_loop in aio_bench.variants():
 
         def run(coroutine_function):
-            def body():
-                with asyncio.Runner(loop_factory=new_loop) as runner:
-                    runner.run(coroutine_function())
-
-            return body
+            return aio_bench.run_on(new_loop, coroutine_function)
 
         def out(workload, figure):
-            print(f"{workload}\t{variant}\t{figure:.1f}", flush=True)
+            aio_bench.report(workload, variant, figure)
 
         out("sleep(0) switch, 1 task (ns)", ns(in_child(run(switch_one_task))[1]))
         out("sleep(0) switch, 1000 tasks (ns)", ns(in_child(run(switch_thousand_tasks))[1]))

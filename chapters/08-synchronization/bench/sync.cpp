@@ -1,7 +1,7 @@
 // ch08_bench: what the primitives cost: a bounded Queue between two tasks, tasks through a
 // Semaphore, a Lock passed between tasks. A program that prints figures, not a test. `./course
 // bench 08` runs it in Release next to bench/sync.py, the same workloads in Python's asyncio (and
-// uvloop), side by side; `--tsv` prints one "workload<TAB>variant<TAB>figure" line per figure.
+// uvloop), side by side.
 // Each figure is the best of five runs: the first pays for the kernel's fresh pages (as in
 // ch04_bench), the later ones show the runtime itself.
 #include "aio/lock.hpp"
@@ -10,16 +10,11 @@
 #include "aio/semaphore.hpp"
 #include "aio/sleep.hpp"
 
-#include "aio/diagnostics.hpp"
+#include "aio/bench.hpp"
 
-#include <malloc.h>
-
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -79,44 +74,23 @@ aio::Task<> lock_ping_pong() { // two tasks, one Lock, handed over at every rele
 }
 // [workloads]
 
+// Seconds for one run of `workload`, the best of five.
 double best_seconds(aio::Task<> (*workload)()) {
-  double best = 1e300;
-  for (int run = 0; run < 5; ++run) {
-    const auto start = std::chrono::steady_clock::now();
-    aio::run(workload());
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    best = std::min(best, took.count());
-  }
-  return best;
+  return aio::bench::best_seconds(5, [workload] { aio::run(workload()); });
 }
-
-struct Row {
-  std::string workload;
-  std::string variant;
-  double figure;
-};
 
 } // namespace
 
 int main(int argc, char** argv) {
-  const bool tsv = argc > 1 && std::strcmp(argv[1], "--tsv") == 0;
-  aio::set_slow_step_threshold(std::chrono::hours(1)); // creating 100,000 tasks is one long step, on purpose
-  mallopt(M_TRIM_THRESHOLD, 1 << 30); // keep freed memory: later runs measure the runtime, not the kernel
-  std::vector<Row> rows;
-  for (const bool checks : {false, true}) {
-    aio::set_debug_checks(checks);
-    const std::string variant = checks ? "aio, checks on" : "aio";
-    const auto add = [&](const char* workload, double figure) { rows.push_back({workload, variant, figure}); };
-    add("Queue(100) 1 producer 1 consumer (ns per item)", best_seconds(queue_million) * 1e9 / items);
-    add("100k tasks via Semaphore(100), yield once (ms)", best_seconds(through_semaphore) * 1e3);
-    add("Lock handed between 2 tasks (ns per acquire)", best_seconds(lock_ping_pong) * 1e9 / (2.0 * lock_rounds));
-  }
-  if (tsv) {
-    for (const Row& row : rows) std::printf("%s\t%s\t%.1f\n", row.workload.c_str(), row.variant.c_str(), row.figure);
-    return 0;
-  }
-  std::printf("chapter 08: synchronization; best of five runs (lower is better)\n\n");
-  for (const Row& row : rows)
-    std::printf("%-52s %-15s %12.1f\n", row.workload.c_str(), row.variant.c_str(), row.figure);
-  std::printf("\nQueue throughput: %.1f M items/s (checks off)\n", 1e3 / rows.front().figure);
+  aio::bench::settle_process();
+  aio::bench::Report report(argc, argv);
+  aio::bench::with_checks_off_and_on([&](const char* variant) {
+    report.add("Queue(100) 1 producer 1 consumer (ns per item)", variant, best_seconds(queue_million) * 1e9 / items);
+    report.add("100k tasks via Semaphore(100), yield once (ms)", variant, best_seconds(through_semaphore) * 1e3);
+    report.add("Lock handed between 2 tasks (ns per acquire)", variant,
+               best_seconds(lock_ping_pong) * 1e9 / (2.0 * lock_rounds));
+  });
+  report.print("chapter 08: synchronization; best of five runs");
+  if (!report.tsv())
+    std::printf("\nQueue throughput: %.1f M items/s (checks off)\n", 1e3 / report.rows().front().figure);
 }

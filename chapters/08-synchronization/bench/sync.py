@@ -6,7 +6,11 @@ figure: workload<TAB>variant<TAB>figure. The workloads and their names match ben
 each figure is the best of three runs (Python is slow here)."""
 
 import asyncio
-import time
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "common" / "bench"))
+import aio_bench  # noqa: E402  (common/bench: what every chapter's Python benchmark shares)
 
 ITEMS = 1_000_000
 SEMAPHORE_TASKS = 100_000
@@ -63,27 +67,14 @@ async def lock_ping_pong():
 
 
 def best_seconds(new_loop, workload):
-    best = float("inf")
-    for _ in range(RUNS):
-        with asyncio.Runner(loop_factory=new_loop) as runner:
-            start = time.perf_counter()
-            runner.run(workload())
-            best = min(best, time.perf_counter() - start)
-    return best
+    return aio_bench.best_seconds(RUNS, aio_bench.run_on(new_loop, workload))
 
 
 def main():
-    variants = [("asyncio", asyncio.new_event_loop)]
-    try:
-        import uvloop  # Debian: python3-uvloop
-
-        variants.append(("uvloop", uvloop.new_event_loop))
-    except ImportError:
-        pass
-    for variant, new_loop in variants:
+    for variant, new_loop in aio_bench.variants():
 
         def out(workload, figure):
-            print(f"{workload}\t{variant}\t{figure:.1f}", flush=True)
+            aio_bench.report(workload, variant, figure)
 
         out("Queue(100) 1 producer 1 consumer (ns per item)",
             best_seconds(new_loop, queue_million) * 1e9 / ITEMS)
