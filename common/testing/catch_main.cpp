@@ -2,7 +2,8 @@
 //
 // Beyond Catch2's own main it adds two things the grader relies on:
 // - with AIO_GRADE_REPORT=<file> set, a line-based record of each test case (its first
-//   failure, the pitfalls reported, whether it reached an AIO_TODO) for `./course grade`;
+//   failure, the pitfalls reported, whether it reached an AIO_TODO) for `./course grade`,
+//   described in grade_record.hpp;
 // - `--aio-all-must-fail`, the honesty check CI runs on the untouched exercise stubs: the
 //   run passes only if it ran tests and every one of them failed;
 // - a stall handler: when the watchdog reports a step that is still blocked (an endless loop,
@@ -10,6 +11,8 @@
 //   until CTest's timeout and dying without a word.
 #define CATCH_CONFIG_RUNNER
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
+#include "grade_record.hpp"
+
 #include "aio/testing/guard.hpp"
 #include "aio/todo.hpp"
 #include "aio/watchdog.hpp"
@@ -41,17 +44,7 @@ void grade_line(const std::string& line) {
   if (grade_file) *grade_file << line << '\n' << std::flush;
 }
 
-std::string one_line(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '\n': out += "\\n"; break;
-    case '\t': out += ' '; break;
-    default: out += c;
-    }
-  }
-  return out;
-}
+namespace record = aio::testing::grade_record;
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -63,7 +56,7 @@ public:
     todos_before_ = aio::todo_count();
     first_failure_shown_ = false;
     current_test = info.name;
-    write("case\t" + info.name);
+    write(record::line("case", {info.name}));
   }
 
   bool assertionEnded(const Catch::AssertionStats& stats) override {
@@ -71,11 +64,11 @@ public:
     if (result.isOk()) return true;
     const std::string message = result.getMessage();
     if (starts_with(message, aio::testing::pitfall_prefix)) {
-      write("pitfall\t" + one_line(message.substr(std::strlen(aio::testing::pitfall_prefix))));
+      write(record::line("pitfall", {message.substr(std::strlen(aio::testing::pitfall_prefix))}));
       return true;
     }
     if (starts_with(message, aio::testing::not_started_prefix)) {
-      write("todo\t" + one_line(message.substr(std::strlen(aio::testing::not_started_prefix))));
+      write(record::line("todo", {message.substr(std::strlen(aio::testing::not_started_prefix))}));
       return true;
     }
     if (first_failure_shown_) return true;
@@ -84,7 +77,7 @@ public:
     if (result.getResultType() == Catch::ResultWas::ThrewException &&
         result.getExpression().find("Unknown expression") != std::string::npos) {
       // Thrown outside any check: Catch only knows the last check's line, which would mislead.
-      write("fail\tan exception escaped the test\t" + one_line(message));
+      write(record::line("fail", {"an exception escaped the test", message}));
       return true;
     }
     std::string detail;
@@ -96,7 +89,7 @@ public:
       if (info.message != message) detail += "\n" + info.message;
     }
     if (!message.empty()) detail += (detail.empty() ? "" : "\n") + message;
-    write("fail\t" + std::string(where.file) + ":" + std::to_string(where.line) + "\t" + one_line(detail));
+    write(record::line("fail", {std::string(where.file) + ":" + std::to_string(where.line), detail}));
     return true;
   }
 
@@ -104,8 +97,8 @@ public:
     const bool ok = stats.totals.assertions.failed == 0 && stats.totals.testCases.failed == 0;
     ++tally.cases;
     if (ok) tally.passed.push_back(stats.testInfo.name);
-    if (aio::todo_count() != todos_before_) write("todo"); // reached even if the test swallowed it
-    write(ok ? "end\tpassed" : "end\tfailed");
+    if (aio::todo_count() != todos_before_) write(record::line("todo")); // reached even if the test swallowed it
+    write(record::line("end", {ok ? "passed" : "failed"}));
   }
 
 private:
@@ -123,8 +116,8 @@ void fail_stalled_test(const aio::PitfallReport& report) {
   std::cerr << "\n"
             << current_test << "\nFAILED: stopped by the watchdog after a step that did not return:\n"
             << text << std::endl;
-  grade_line("pitfall\t" + one_line(text));
-  grade_line("end\tfailed");
+  grade_line(record::line("pitfall", {text}));
+  grade_line(record::line("end", {"failed"}));
   std::_Exit(1);
 }
 
@@ -142,7 +135,7 @@ int main(int argc, char** argv) {
       args.push_back(argv[i]);
     }
   }
-  if (const char* path = std::getenv("AIO_GRADE_REPORT"))
+  if (const char* path = std::getenv(record::variable))
     grade_file = std::make_unique<std::ofstream>(path, std::ios::app);
   aio::set_stall_limit(aio::testing::test_stall_limit);
   aio::set_stall_handler(fail_stalled_test);
