@@ -10,6 +10,7 @@
 #include "aio/timeout.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/outcome.hpp"
 #include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,26 +27,12 @@ using aio::Task;
 using aio::VirtualClock;
 using aio::testing::fail_after;
 using aio::testing::ms_now;
+using aio::testing::outcome_of;
 using aio::testing::value_after;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Runs `body` and says which way it ended: "value", "timeout", "cancelled" or the error's text.
-template <class T>
-Task<std::string> outcome_of(Task<T> body) {
-  try {
-    co_await std::move(body);
-    co_return "value";
-  } catch (const aio::TimeoutError&) {
-    co_return "timeout";
-  } catch (const aio::CancelledError&) {
-    co_return "cancelled";
-  } catch (const std::exception& e) {
-    co_return e.what();
-  }
-}
 
 // Sleeps `delay`; on CancelledError notes it, and rethrows.
 Task<int> sleeper(Log& log, aio::Duration delay) {
@@ -57,6 +44,11 @@ Task<int> sleeper(Log& log, aio::Duration delay) {
   }
   log.push_back("woke");
   co_return 1;
+}
+
+// Awaits `task` through aio::shield.
+Task<int> shielded_wait(Task<int>& task) {
+  co_return co_await aio::shield([](Task<int>& t) -> Task<int> { co_return co_await t; }(task));
 }
 
 // Sleeps `delay`.
@@ -788,9 +780,7 @@ AIO_TEST_CASE("asyncio: shield of a task that is cancelled is cancelled", "[ch06
   VirtualClock clock;
   const auto main = []() -> Task<> {
     Task<int> inner = aio::create_task(value_after(10s, 1));
-    Task<int> shielded = aio::create_task([](Task<int>& in) -> Task<int> {
-      co_return co_await aio::shield([](Task<int>& t) -> Task<int> { co_return co_await t; }(in));
-    }(inner));
+    Task<int> shielded = aio::create_task(shielded_wait(inner));
     co_await aio::sleep(0s);
     inner.cancel();
     const std::string how = co_await outcome_of(std::move(shielded));
@@ -805,9 +795,7 @@ AIO_TEST_CASE("asyncio: cancelling the awaiter of shield leaves the inner task r
   VirtualClock clock;
   const auto main = []() -> Task<> {
     Task<int> inner = aio::create_task(value_after(100ms, 7));
-    Task<int> outer = aio::create_task([](Task<int>& in) -> Task<int> {
-      co_return co_await aio::shield([](Task<int>& t) -> Task<int> { co_return co_await t; }(in));
-    }(inner));
+    Task<int> outer = aio::create_task(shielded_wait(inner));
     co_await aio::sleep(0s);
     outer.cancel();
     const std::string how = co_await outcome_of(std::move(outer));

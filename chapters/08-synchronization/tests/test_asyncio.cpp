@@ -15,6 +15,7 @@
 #include "aio/timeout.hpp"
 
 #include "aio/testing/guard.hpp"
+#include "aio/testing/outcome.hpp"
 #include "aio/testing/tasks.hpp"
 
 #include <catch2/catch.hpp>
@@ -29,6 +30,7 @@
 using aio::Task;
 using aio::VirtualClock;
 using aio::testing::ms_now;
+using aio::testing::outcome_of;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
@@ -45,16 +47,6 @@ template <class Primitive>
 Task<> take(Primitive& p, Log& log, std::string name) {
   co_await p.acquire();
   log.push_back(name);
-}
-
-// Awaits `task` and says whether it ended cancelled.
-Task<bool> ended_cancelled(Task<> task) {
-  try {
-    co_await std::move(task);
-  } catch (const aio::CancelledError&) {
-    co_return true;
-  }
-  co_return false;
 }
 
 } // namespace
@@ -99,8 +91,8 @@ AIO_TEST_CASE("asyncio: a Lock waiter cancelled leaves the lock as it was", "[ch
     co_await lock.acquire();
     Task<> waiter = aio::create_task(take(lock, log, "never"));
     aio::EventLoop::get_running_loop().call_soon([ref = waiter.ref()] { ref.cancel(); });
-    const bool cancelled = co_await ended_cancelled(std::move(waiter));
-    CHECK(cancelled);
+    const std::string how = co_await outcome_of(std::move(waiter));
+    CHECK(how == "cancelled");
     CHECK(lock.locked());
     lock.release();
     CHECK_FALSE(lock.locked()); // nobody was left waiting to be handed it
@@ -237,8 +229,8 @@ AIO_TEST_CASE("asyncio: an Event waiter cancelled raises CancelledError", "[ch08
     aio::Event ev;
     Task<> wait = aio::create_task([](aio::Event& e) -> Task<> { co_await e.wait(); }(ev));
     aio::EventLoop::get_running_loop().call_soon([ref = wait.ref()] { ref.cancel(); });
-    const bool cancelled = co_await ended_cancelled(std::move(wait));
-    CHECK(cancelled);
+    const std::string how = co_await outcome_of(std::move(wait));
+    CHECK(how == "cancelled");
   };
   aio::run(main(), clock);
 }
@@ -305,8 +297,8 @@ AIO_TEST_CASE("asyncio: a cancelled Condition wait takes the lock back before th
     }(cond, locked_after));
     co_await run_briefly(); // it waits, the lock released for it... by us: we held it
     aio::EventLoop::get_running_loop().call_soon([ref = wait.ref()] { ref.cancel(); });
-    const bool cancelled = co_await ended_cancelled(std::move(wait));
-    CHECK(cancelled);
+    const std::string how = co_await outcome_of(std::move(wait));
+    CHECK(how == "cancelled");
     CHECK(locked_after);
     cond.release();
     CHECK_FALSE(cond.locked());
@@ -667,8 +659,8 @@ AIO_TEST_CASE("asyncio: a Barrier party cancelled while waiting withdraws from t
     co_await aio::sleep(0s);
     CHECK(barrier.n_waiting() == 2);
     t1.cancel();
-    const bool cancelled = co_await ended_cancelled(std::move(t1));
-    CHECK(cancelled);
+    const std::string how = co_await outcome_of(std::move(t1));
+    CHECK(how == "cancelled");
     CHECK(barrier.n_waiting() == 1);
     Task<> t3 = aio::create_task(party(barrier));
     Task<> t4 = aio::create_task(party(barrier));
@@ -825,8 +817,8 @@ AIO_TEST_CASE("asyncio: a Queue putter cancelled while waiting puts nothing", "[
     co_await t2;
     CHECK(q.get_nowait() == "second");
     CHECK(q.empty());
-    const bool cancelled = co_await ended_cancelled(std::move(t1));
-    CHECK(cancelled);
+    const std::string how = co_await outcome_of(std::move(t1));
+    CHECK(how == "cancelled");
   };
   aio::run(main(), clock);
 }
