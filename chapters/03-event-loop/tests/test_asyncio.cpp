@@ -117,7 +117,7 @@ AIO_TEST_CASE("asyncio: stop() before run_forever makes it run one pass and retu
   loop.stop();
   loop.run_forever();
   CHECK(log == Log{"queued before"});
-  CHECK(selector.calls == 0); // nothing to wait for: asyncio polls with a zero timeout, this loop does not wait
+  CHECK(selector.calls == 0); // asyncio polls once with a zero timeout; see the differences table
   CHECK(loop.time() == aio::TimePoint{});
   CHECK_FALSE(loop.is_running());
   loop.stop();
