@@ -111,6 +111,8 @@ void EventLoop::pass() {
   if (ready_.empty() && !stopping_) {
     if (timers_.empty() && !selector_.has_sources()) report_deadlock();
     selector_.select(*this, timers_.empty() ? std::nullopt : std::optional(timers_.next_deadline()));
+  } else if (&selector_ != &own_selector_ && selector_.has_sources()) { // (the timer selector never has any)
+    selector_.select(*this, clock_.now()); // work is ready: poll without waiting, so a busy loop still sees I/O
   }
   if (!timers_.empty()) { // no timer, no need to read the clock
     const TimePoint now = clock_.now();

@@ -91,7 +91,8 @@ private:
 };
 
 // [loop]
-/// Runs callbacks and timers on one thread, and waits through a Selector when nothing is ready.
+/// Runs callbacks and timers on one thread, and waits through a Selector when nothing is ready
+/// (a selector with sources is polled on the other passes too).
 class EventLoop {
 public:
   /// A loop on `clock` (real time by default, a VirtualClock in tests) that waits only for timers.

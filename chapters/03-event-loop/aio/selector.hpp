@@ -20,7 +20,8 @@ public:
   /// a loop with nothing ready and no timer is waiting, not deadlocked.
   virtual bool has_sources() const noexcept = 0;
   /// Waits until `deadline` (without one: until a source is ready), and schedules on `loop`
-  /// whatever became ready meanwhile.
+  /// whatever became ready meanwhile. The loop asks on every pass while it has sources: with a
+  /// deadline of now when work is ready already (a poll, as asyncio's `select(0)`).
   virtual void select(EventLoop& loop, std::optional<TimePoint> deadline) = 0;
 };
 

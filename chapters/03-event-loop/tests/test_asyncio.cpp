@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,19 +21,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A selector that counts how often the loop asks it, and with what deadline.
+// A selector with a source that never becomes ready (a socket nobody writes to): it counts how
+// often the loop asks it, and how often without waiting.
 class CountingSelector final : public aio::Selector {
 public:
-  explicit CountingSelector(aio::Clock& clock) : timers_(clock) {}
-  bool has_sources() const noexcept override { return false; }
-  void select(EventLoop& loop, std::optional<aio::TimePoint> deadline) override {
+  explicit CountingSelector(aio::Clock& clock) : clock_(clock) {}
+  bool has_sources() const noexcept override { return true; }
+  void select(EventLoop&, std::optional<aio::TimePoint> deadline) override {
     ++calls;
-    timers_.select(loop, deadline);
+    if (deadline && *deadline <= clock_.now()) ++polls;
+    if (deadline) clock_.wait_until(*deadline);
   }
   int calls = 0;
+  int polls = 0; // asked with a deadline already due: no waiting
 
 private:
-  aio::TimerSelector timers_;
+  aio::Clock& clock_;
 };
 
 } // namespace
@@ -117,7 +121,8 @@ AIO_TEST_CASE("asyncio: stop() before run_forever makes it run one pass and retu
   loop.stop();
   loop.run_forever();
   CHECK(log == Log{"queued before"});
-  CHECK(selector.calls == 0); // asyncio polls once with a zero timeout; see the differences table
+  CHECK(selector.calls == 1); // asyncio: select(0), called once
+  CHECK(selector.polls == 1);
   CHECK(loop.time() == aio::TimePoint{});
   CHECK_FALSE(loop.is_running());
   loop.stop();
@@ -201,4 +206,26 @@ AIO_TEST_CASE("asyncio: run_forever inside a running loop is refused", "[ch03][a
   loop.run_forever();
   CHECK(refused);
   CHECK(sink.count(aio::Pitfall::nested_run) == 1);
+}
+
+// test_base_events.BaseEventLoopTests.test__run_once (select on every pass): a loop that always
+// has work ready still polls its selector on every pass, so a busy task cannot starve the sockets.
+AIO_TEST_CASE("asyncio: a loop with work always ready still polls its selector on every pass", "[ch03][asyncio]") {
+  VirtualClock clock;
+  CountingSelector selector(clock);
+  EventLoop loop(clock, selector);
+  int passes = 0;
+  std::function<void()> busy = [&] { // reschedules itself 100,000 times: never a pass without work
+    if (++passes < 100'000) {
+      loop.call_soon(busy);
+    } else {
+      loop.stop();
+    }
+  };
+  loop.call_soon(busy);
+  loop.run_forever();
+  CHECK(passes == 100'000);
+  CHECK(selector.calls == 100'000);
+  CHECK(selector.polls == 100'000); // every one without waiting
+  CHECK(loop.time() == aio::TimePoint{});
 }
