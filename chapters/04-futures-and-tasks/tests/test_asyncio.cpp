@@ -84,12 +84,12 @@ AIO_TEST_CASE("asyncio: done callbacks run on the loop after set_result, in the 
   EventLoop loop(clock);
   Future<int> f(loop);
   Log log;
-  f.add_done_callback([&](Future<int>& done) { log.push_back("a" + std::to_string(done.result())); });
+  f.add_done_callback([&](Future<int>& done) { log.push_back("a saw " + std::to_string(done.result())); });
   f.add_done_callback([&](Future<int>&) { log.push_back("b"); });
   f.set_result(10);
   CHECK(log.empty());
   loop.run_once();
-  CHECK(log == Log{"a10", "b"});
+  CHECK(log == Log{"a saw 10", "b"});
 }
 
 // test_futures.BaseFutureDoneCallbackTests.test_callbacks_invoked_on_set_exception
@@ -185,7 +185,7 @@ AIO_TEST_CASE("asyncio: tasks are named Task-n in creation order and can be rena
     Task<> b = aio::create_task([]() -> Task<> { co_return; }());
     const int na = std::stoi(a.name().substr(5));
     CHECK(a.name().rfind("Task-", 0) == 0);
-    CHECK(b.name() == "Task-" + std::to_string(na + 1));
+    CHECK(b.name() == std::string("Task-").append(std::to_string(na + 1)));
     b.set_name("renamed");
     CHECK(b.name() == "renamed");
     co_await a;
