@@ -577,7 +577,7 @@ AIO_TEST_CASE("asyncio: timeout(0) raises TimeoutError at once", "[ch06][asyncio
 
 // test_timeouts.TimeoutTests.test_timeout_zero_sleep_zero: a deadline that is due already fires
 // before a body that only yields once gets back.
-AIO_TEST_CASE("asyncio: timeout(0) around sleep(0) raises TimeoutError", "[ch06][asyncio]") {
+AIO_TEST_CASE("asyncio: timeout(0) around a zero sleep raises TimeoutError", "[ch06][asyncio]") {
   VirtualClock clock;
   const auto main = []() -> Task<> {
     const std::string how = co_await outcome_of(aio::timeout(0s, nap(0s)));
@@ -587,7 +587,7 @@ AIO_TEST_CASE("asyncio: timeout(0) around sleep(0) raises TimeoutError", "[ch06]
 }
 
 // test_timeouts.TimeoutTests.test_timeout_in_the_past_sleep_zero
-AIO_TEST_CASE("asyncio: a timeout in the past around sleep(0) raises TimeoutError", "[ch06][asyncio]") {
+AIO_TEST_CASE("asyncio: a timeout in the past around a zero sleep raises TimeoutError", "[ch06][asyncio]") {
   VirtualClock clock;
   const auto main = []() -> Task<> {
     const std::string how = co_await outcome_of(aio::timeout(-11s, nap(0s)));
