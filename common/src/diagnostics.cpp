@@ -53,6 +53,7 @@ std::string_view name(Pitfall pitfall) noexcept {
   case Pitfall::nested_run: return "nested run";
   case Pitfall::deadlock: return "deadlock";
   case Pitfall::cancellation_swallowed: return "swallowed cancellation";
+  case Pitfall::callback_failed: return "exception in callback";
   }
   return "unknown pitfall";
 }

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace coro {
 namespace {
@@ -22,6 +23,15 @@ public:
   Running(const Running&) = delete;
   Running& operator=(const Running&) = delete;
 };
+
+// Waits until `deadline`: a real clock by sleeping, a virtual one by moving its time there.
+void wait_until(Clock& clock, TimePoint deadline) {
+  if (clock.is_virtual()) {
+    clock.advance_to(deadline);
+  } else {
+    std::this_thread::sleep_until(deadline);
+  }
+}
 
 } // namespace
 
@@ -84,7 +94,7 @@ void EventLoop::run_until(std::coroutine_handle<> main, const PromiseBase* main_
         if (!main) return;              // run_forever: nothing left to do
         report_deadlock(*main_promise); // main waits, but nothing can ever wake it
       }
-      clock_.wait_until(timers_.top().when); // the only place the loop waits
+      wait_until(clock_, timers_.top().when); // the only place the loop waits
     }
     // Every timer that is due joins the ready queue, even while others keep yielding...
     const TimePoint now = clock_.now();

@@ -1,9 +1,12 @@
-// The runtime's event loop: passes, stop and close, the running loop, and the deadlock report.
+// The runtime's event loop: passes, the inbox from other threads, stop and close, the running
+// loop, the exception handler and the deadlock report.
 #include "aio/event_loop.hpp"
 
 #include "aio/diagnostics.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace aio {
 namespace {
@@ -59,15 +62,15 @@ void Callback::cancel() noexcept {
   if (!running_) release(); // if it is cancelling itself, run() releases once the call returns
 }
 
-void Callback::discard() noexcept {
+void Callback::discard(const char*) noexcept {
   release();
   self_.reset();
 }
 
 } // namespace detail
 
-EventLoop::EventLoop(Clock& clock) : clock_(clock), own_selector_(clock), selector_(own_selector_) {}
-EventLoop::EventLoop(Clock& clock, Selector& selector) : clock_(clock), own_selector_(clock), selector_(selector) {}
+EventLoop::EventLoop(Clock& clock) : clock_(clock), selector_(own_selector_) {}
+EventLoop::EventLoop(Clock& clock, Selector& selector) : clock_(clock), selector_(selector) {}
 EventLoop::~EventLoop() { close(); }
 
 bool EventLoop::is_any_running() noexcept { return running_loop != nullptr; }
@@ -91,6 +94,11 @@ void EventLoop::schedule_at(TimerNode& timer, TimePoint when) {
   timers_.push(timer, when);
 }
 
+void EventLoop::work_finished() noexcept {
+  // The last one out wakes the loop: it may be waiting for this work alone.
+  if (outstanding_work_.fetch_sub(1, std::memory_order_acq_rel) == 1) selector_.wakeup();
+}
+
 void EventLoop::run_forever() {
   Running running(this, running_, Origin::here());
   // At least one pass, as asyncio: stop() called before run_forever() runs what is queued once.
@@ -108,11 +116,11 @@ void EventLoop::run_once() {
 // [pass]
 void EventLoop::pass() {
   check_open();
+  take_inbox();
   if (ready_.empty() && !stopping_) {
-    if (timers_.empty() && !selector_.has_sources()) report_deadlock();
-    selector_.select(*this, timers_.empty() ? std::nullopt : std::optional(timers_.next_deadline()));
-  } else if (&selector_ != &own_selector_ && selector_.has_sources()) { // (the timer selector never has any)
-    selector_.select(*this, clock_.now()); // work is ready: poll without waiting, so a busy loop still sees I/O
+    wait_for_work();
+  } else if (selector_.has_sources()) {
+    selector_.select(*this, Duration::zero()); // work is ready: a poll, so a busy loop still sees its I/O
   }
   if (!timers_.empty()) { // no timer, no need to read the clock
     const TimePoint now = clock_.now();
@@ -120,24 +128,87 @@ void EventLoop::pass() {
   }
 
   ReadyQueue pass = ready_.take(); // exactly what is ready now; new work waits for the next pass
-  while (!pass.empty()) {
-    Runnable& work = pass.pop();
-    try {
-      StepTimer::Step step(step_timer_, work.origin(), 0, work.kind()); // timed, if debug checks are on
-      work.run();
+  while (!pass.empty()) run_one(pass.pop(), pass);
+}
+
+void EventLoop::wait_for_work() {
+  const bool timer = !timers_.empty();
+  // Sources, a timer or work outside the loop could still bring something; else nothing can.
+  // (Work outside sends its result before it finishes: once the count reads 0, the inbox has it.)
+  if (!timer && !selector_.has_sources() && outstanding_work() == 0) {
+    take_inbox();
+    if (ready_.empty()) report_deadlock();
+    return;
+  }
+  if (clock_.is_virtual()) { // virtual time: poll; move the clock on only if nothing can happen first
+    const bool idle = outstanding_work() == 0;
+    const std::size_t events = selector_.select(*this, idle && timer ? std::optional(Duration::zero()) : std::nullopt);
+    take_inbox();
+    if (timer && idle && events == 0 && ready_.empty()) clock_.advance_to(timers_.next_deadline());
+    return;
+  }
+  std::optional<Duration> timeout;
+  if (timer) timeout = std::max(Duration::zero(), timers_.next_deadline() - clock_.now());
+  selector_.select(*this, timeout);
+  take_inbox();
+}
+
+void EventLoop::run_one(Runnable& work, ReadyQueue& rest) {
+  const Origin where = work.origin(); // (a callback that throws is gone by the time it is caught)
+  try {
+    StepTimer::Step step(step_timer_, where, 0, work.kind()); // timed, if debug checks are on
+    work.run();
+  } catch (...) {
+    try { // asyncio logs and carries on: a server keeps serving
+      call_exception_handler(
+          {"exception in callback from " + std::string(where.name()), std::current_exception(), where});
     } catch (...) {
-      ready_.prepend(pass); // the rest of this pass is not lost
-      throw;                // asyncio logs and carries on; the course prefers to stop loudly
+      ready_.prepend(rest); // a handler that rethrows stops the loop; the rest of the pass is not lost
+      throw;
     }
   }
 }
 // [pass]
 
-void EventLoop::close() noexcept {
+// [take-inbox]
+void EventLoop::take_inbox() {
+  if (!sent_.load(std::memory_order_acquire)) return; // the one check a pass pays without a sender
+  ReadyQueue sent;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    sent_.store(false, std::memory_order_relaxed); // clear, then drain: a later send wakes the loop again
+    sent = inbox_.take();
+  }
+  ready_.append(sent);
+}
+// [take-inbox]
+
+void EventLoop::call_exception_handler(const ExceptionContext& context) {
+  if (handler_) {
+    handler_(*this, context);
+  } else {
+    default_exception_handler(context);
+  }
+}
+
+void EventLoop::default_exception_handler(const ExceptionContext& context) {
+  report({Pitfall::callback_failed, context.message + " failed with: " + message_of(context.error), context.origin,
+          "catch what a callback can throw inside it: an exception there has nobody to go to, so the loop "
+          "reports it and carries on (set_exception_handler() decides otherwise)"});
+}
+
+void EventLoop::close(const char* why) noexcept {
   if (closed_) return;
   closed_ = true;
-  while (!ready_.empty()) ready_.pop().discard();
-  while (!timers_.empty()) timers_.pop().discard();
+  ReadyQueue sent;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_closed_ = true;
+    sent = inbox_.take();
+  }
+  while (!sent.empty()) sent.pop().discard(why);
+  while (!ready_.empty()) ready_.pop().discard(why);
+  while (!timers_.empty()) timers_.pop().discard(why);
 }
 
 void EventLoop::report_deadlock() const {

@@ -1,6 +1,7 @@
-// The runtime's event loop (Python: asyncio's BaseEventLoop). One pass of it: wait until
-// something is ready or a timer is due (through the selector), move due timers to the ready
-// queue, run what is ready. Callbacks come in through call_soon / call_later / call_at;
+// The runtime's event loop (Python: asyncio's BaseEventLoop). One pass of it: take in what
+// other threads sent, ask the selector what became ready (waiting for it only if nothing is
+// ready now), move due timers to the ready queue, run what is ready. Callbacks come in through
+// call_soon / call_later / call_at, and from other threads through call_soon_threadsafe;
 // chapter 04's coroutines come in through schedule / schedule_at, which allocate nothing.
 #pragma once
 
@@ -11,8 +12,15 @@
 #include "aio/origin.hpp"
 #include "aio/step_timer.hpp"
 
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -36,7 +44,7 @@ public:
   /// Keeps itself alive until it has run or been cancelled.
   void hold() { self_ = shared_from_this(); }
   /// The loop closed before it ran.
-  void discard() noexcept final;
+  void discard(const char* why) noexcept final;
   /// It will not run.
   void cancel() noexcept;
   /// True once cancel() was called.
@@ -77,7 +85,8 @@ class Handle {
 public:
   /// A handle to nothing.
   Handle() = default;
-  /// The callback will not run. Does nothing if it already ran or was cancelled.
+  /// The callback will not run. Does nothing if it already ran or was cancelled. Call it on the
+  /// loop's thread (also for a handle from call_soon_threadsafe).
   void cancel() noexcept {
     if (callback_) callback_->cancel();
   }
@@ -90,12 +99,24 @@ private:
   std::shared_ptr<detail::Callback> callback_;
 };
 
+/// What went wrong in a callback, for the loop's exception handler (Python: the `context` dict
+/// of `loop.call_exception_handler`).
+struct ExceptionContext {
+  std::string message;      ///< "exception in callback from tick".
+  std::exception_ptr error; ///< What it threw.
+  Origin origin;            ///< Where the callback was scheduled, or the task's coroutine.
+};
+
 // [loop]
-/// Runs callbacks and timers on one thread, and waits through a Selector when nothing is ready
-/// (a selector with sources is polled on the other passes too).
+/// Runs callbacks and timers on one thread; waits, and learns what became ready, through its
+/// Selector, which it asks on every pass (without waiting when work is ready).
 class EventLoop {
 public:
-  /// A loop on `clock` (real time by default, a VirtualClock in tests) that waits only for timers.
+  /// Called with what a callback threw (Python: `loop.set_exception_handler`'s handler).
+  using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
+
+  /// A loop on `clock` (real time by default, a VirtualClock in tests) that waits only for
+  /// timers and wake-ups.
   explicit EventLoop(Clock& clock = steady_clock());
   /// A loop on `clock` that waits through `selector` (chapter 10: epoll).
   EventLoop(Clock& clock, Selector& selector);
@@ -124,6 +145,40 @@ public:
   template <class F>
   Handle call_at(TimePoint when, F fn, Origin where = Origin::here());
 
+  /// Runs `fn()` on the loop's thread, on its next pass; callable from any thread (Python:
+  /// `loop.call_soon_threadsafe`). Callbacks from one thread run in the order they were sent.
+  /// Wakes the loop if it waits, once per burst: a caller that finds the loop already told
+  /// does not tell it again. Throws std::logic_error once the loop is closed. The loop must
+  /// outlive the call: a thread doing work for the loop holds a WorkGuard until it has sent
+  /// its result.
+  template <class F>
+  Handle call_soon_threadsafe(F fn, Origin where = Origin::here());
+
+  /// Work in progress outside the loop (a job on another thread) that will send the loop
+  /// something: while there is any, a loop with nothing else to do waits for it instead of
+  /// reporting a deadlock, and a virtual clock does not jump. Thread-safe.
+  void work_started() noexcept { outstanding_work_.fetch_add(1, std::memory_order_relaxed); }
+  /// That work is over. Send its result (call_soon_threadsafe) first, then call this.
+  void work_finished() noexcept;
+  /// How much work is in progress outside the loop.
+  std::size_t outstanding_work() const noexcept { return outstanding_work_.load(std::memory_order_acquire); }
+  /// work_started() for as long as it lives (Asio: `executor_work_guard`).
+  class WorkGuard {
+  public:
+    /// Counts one piece of work on `loop`.
+    explicit WorkGuard(EventLoop& loop) noexcept : loop_(&loop) { loop.work_started(); }
+    WorkGuard(WorkGuard&& other) noexcept : loop_(std::exchange(other.loop_, nullptr)) {} ///< Takes it over.
+    WorkGuard& operator=(WorkGuard&&) = delete;
+    ~WorkGuard() { reset(); }
+    /// The work is over (see work_finished()); at most once.
+    void reset() noexcept {
+      if (loop_ != nullptr) std::exchange(loop_, nullptr)->work_finished();
+    }
+
+  private:
+    EventLoop* loop_;
+  };
+
   /// Queues `work` for the next pass. The caller owns it and keeps it alive until it runs.
   void schedule(Runnable& work);
   /// Queues `timer` for when the clock reaches `when`. The caller owns it, as above.
@@ -142,7 +197,19 @@ public:
   /// run_forever(), that run makes one pass and returns, as in asyncio.
   void stop() noexcept { stopping_ = true; }
   /// Drops every pending callback and timer; the loop accepts no more (Python: `loop.close`).
-  void close() noexcept;
+  /// A dropped task is reported with `why` (by default, as one whose loop was closed; null:
+  /// not reported, for an owner that has reported it already).
+  void close(const char* why = "its event loop was closed before it finished") noexcept;
+
+  /// What runs when a callback throws (Python: `loop.set_exception_handler`); an empty one
+  /// puts the default back, which reports the error and lets the loop carry on serving. A
+  /// handler that rethrows makes run_forever() stop with the error, the rest of the pass kept.
+  void set_exception_handler(ExceptionHandler handler) { handler_ = std::move(handler); }
+  /// Hands `context` to the exception handler (Python: `loop.call_exception_handler`).
+  void call_exception_handler(const ExceptionContext& context);
+  /// The default handler: a report through the diagnostics sink (Python:
+  /// `loop.default_exception_handler`, which logs).
+  static void default_exception_handler(const ExceptionContext& context);
 
   /// True while run_forever() or run_once() is running.
   bool is_running() const noexcept { return running_; }
@@ -150,12 +217,21 @@ public:
   bool is_closed() const noexcept { return closed_; }
   /// How many timers are waiting.
   std::size_t timers() const noexcept { return timers_.size(); }
+  /// The loop's list of long-lived work: chapter 04 keeps its tasks there.
+  TrackedList& tracked() noexcept { return tracked_; }
+  /// The same, to read.
+  const TrackedList& tracked() const noexcept { return tracked_; }
+  /// The selector it waits through.
+  Selector& selector() noexcept { return selector_; }
   // [loop]
 
 private:
   template <class F>
   std::shared_ptr<detail::Callback> make_callback(F fn, Origin where);
   void pass();
+  void wait_for_work();
+  void take_inbox();
+  void run_one(Runnable& work, ReadyQueue& rest);
   void check_open() const;
   [[noreturn]] void report_deadlock() const;
 
@@ -164,6 +240,18 @@ private:
   Selector& selector_;
   ReadyQueue ready_;
   TimerHeap timers_;
+  TrackedList tracked_;
+  ExceptionHandler handler_;
+  // [inbox]
+  // What other threads send: pushed under the mutex, then the loop is woken if `sent_` was
+  // clear. The loop checks `sent_` once per pass without locking; under the mutex it clears
+  // it, then takes the whole queue: no wake-up is lost, and a burst costs one.
+  std::mutex inbox_mutex_;
+  ReadyQueue inbox_;
+  std::atomic<bool> sent_{false};
+  bool inbox_closed_ = false; // under inbox_mutex_
+  // [inbox]
+  std::atomic<std::size_t> outstanding_work_{0};
   bool stopping_ = false;
   bool running_ = false;
   bool closed_ = false;
@@ -189,6 +277,27 @@ template <class F>
 Handle EventLoop::call_soon(F fn, Origin where) {
   auto callback = make_callback(std::move(fn), where);
   ready_.push(*callback);
+  return Handle(std::move(callback));
+}
+
+template <class F>
+Handle EventLoop::call_soon_threadsafe(F fn, Origin where) {
+  static_assert(std::is_invocable_v<F&>, "a callback is called with no arguments: capture what it needs");
+  std::shared_ptr<detail::Callback> callback( // made on the caller's thread, as make_callback does
+      new detail::CallbackOf<F>(*this, where, std::move(fn)),
+      [](detail::Callback* c) { delete static_cast<detail::CallbackOf<F>*>(c); });
+  callback->hold();
+  bool first = false;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    if (inbox_closed_) {
+      callback->discard(nullptr);
+      throw std::logic_error("the event loop is closed");
+    }
+    inbox_.push(*callback);
+    first = !sent_.exchange(true, std::memory_order_release);
+  }
+  if (first) selector_.wakeup(); // push, then signal: the loop cannot miss it
   return Handle(std::move(callback));
 }
 

@@ -1,7 +1,8 @@
-// What the runtime's loop runs: Runnable, a node of its ready queue, and TimerNode, a node of
-// its timer heap. Both are intrusive: the loop links the object itself instead of copying it
-// into a container, so scheduling allocates nothing. Chapter 04 embeds them in coroutine
-// frames; here, call_soon and call_later wrap a callback in one.
+// What the runtime's loop runs: Runnable, a node of its ready queue; TimerNode, a node of its
+// timer heap; Tracked, a node of the list of long-lived work a loop keeps (chapter 04's tasks).
+// All are intrusive: the loop links the object itself instead of copying it into a container,
+// so scheduling allocates nothing. Chapter 04 embeds them in coroutine frames; here, call_soon
+// and call_later wrap a callback in one.
 #pragma once
 
 #include "aio/clock.hpp"
@@ -21,8 +22,9 @@ public:
   virtual void run() = 0;
   /// What it is and where it comes from, for reports.
   virtual Origin origin() const noexcept = 0;
-  /// The loop was closed before it ran: it will never run.
-  virtual void discard() noexcept {}
+  /// It will never run: its loop closed first, or what it waited on went away. `why` is the
+  /// reason a report should give, or null if none is wanted (the loop's owner has said it all).
+  virtual void discard(const char* why) noexcept { (void)why; }
   /// What reports call it ("coroutine" for chapter 04's tasks); null: the loop's default, a
   /// "callback from" the function that scheduled it.
   virtual const StepTimer::Kind* kind() const noexcept { return nullptr; }
@@ -84,6 +86,13 @@ public:
     head_ = front.head_;
     front.head_ = front.tail_ = nullptr;
   }
+  /// Puts all of `back` after what is queued now (leaving `back` empty).
+  void append(ReadyQueue& back) noexcept {
+    if (back.empty()) return;
+    (tail_ != nullptr ? tail_->next_ : head_) = back.head_;
+    tail_ = back.tail_;
+    back.head_ = back.tail_ = nullptr;
+  }
   /// Moves everything out into a new queue (a pass of the loop runs exactly those).
   ReadyQueue take() noexcept {
     ReadyQueue batch;
@@ -98,6 +107,59 @@ private:
   Runnable* tail_ = nullptr;
 };
 // [ready-queue]
+
+/// A TimerNode its loop keeps a list of while it is pending, queued or not (chapter 04: the
+/// tasks, which all_tasks() lists and aio::run cancels at the end).
+class Tracked : public TimerNode {
+protected:
+  Tracked() = default;
+  ~Tracked() = default;
+
+private:
+  friend class TrackedList;
+  Tracked* prev_ = nullptr; // both null: not in a list
+  Tracked* next_ = nullptr;
+};
+
+/// The list of a loop's Tracked nodes, newest first; unlinking is O(1). A node forgets the list
+/// when the list goes first (a task whose Task object outlives its loop).
+class TrackedList {
+public:
+  TrackedList() noexcept { head_.prev_ = head_.next_ = &head_; }
+  TrackedList(const TrackedList&) = delete;
+  TrackedList& operator=(const TrackedList&) = delete;
+  ~TrackedList() {
+    while (first() != nullptr) erase(*first());
+  }
+  /// Adds `node` at the front; it must not be in a list.
+  void push_front(Tracked& node) noexcept {
+    node.prev_ = &head_;
+    node.next_ = head_.next_;
+    head_.next_->prev_ = &node;
+    head_.next_ = &node;
+  }
+  /// Takes `node` out, if it is in a list.
+  static void erase(Tracked& node) noexcept {
+    if (node.next_ == nullptr) return;
+    node.prev_->next_ = node.next_;
+    node.next_->prev_ = node.prev_;
+    node.prev_ = node.next_ = nullptr;
+  }
+  /// The newest node, or null.
+  Tracked* first() const noexcept { return after(head_); }
+  /// The one after `node` (older), or null.
+  Tracked* next(const Tracked& node) const noexcept { return after(node); }
+  /// Numbers the nodes added (a task's name, "Task-<n>"): 1 for the first.
+  std::uint64_t number_next() noexcept { return ++numbered_; }
+
+private:
+  Tracked* after(const Tracked& node) const noexcept { return node.next_ == &head_ ? nullptr : node.next_; }
+  struct Head final : Tracked { // the list's own node: never run, only linked
+    void run() override {}
+    Origin origin() const noexcept override { return {}; }
+  } head_;
+  std::uint64_t numbered_ = 0;
+};
 
 /// A min-heap of TimerNodes by (deadline, order set), each node knowing its index.
 ///

@@ -86,16 +86,48 @@ AIO_TEST_CASE("a cancelled callback does not run and dropping a handle does not 
   CHECK(log == Log{"kept without a handle"});
 }
 
-AIO_TEST_CASE("an exception from a callback comes out of run_forever, and the rest still runs", "[ch03][loop]") {
+namespace {
+void schedule_failing(EventLoop& loop) {
+  loop.call_soon([] { throw std::runtime_error("callback failed"); });
+}
+} // namespace
+
+AIO_TEST_CASE("an exception from a callback is reported, naming who scheduled it, and the loop carries on",
+              "[ch03][loop]") {
+  aio::testing::RecordingSink sink;
+  aio::ScopedSink scope(sink);
   Log log;
   VirtualClock clock;
   EventLoop loop(clock);
-  loop.call_soon([] { throw std::runtime_error("callback failed"); });
+  schedule_failing(loop);
+  loop.call_soon([&] {
+    log.push_back("next one");
+    loop.stop();
+  });
+  loop.run_forever();
+  CHECK(log == Log{"next one"});
+  REQUIRE(sink.count(aio::Pitfall::callback_failed) == 1);
+  CHECK(sink.reports().front().summary == "exception in callback from schedule_failing failed with: callback failed");
+}
+
+AIO_TEST_CASE("an exception handler that rethrows stops run_forever with the error, and the rest still runs",
+              "[ch03][loop]") {
+  Log log;
+  VirtualClock clock;
+  EventLoop loop(clock);
+  std::vector<std::string> seen;
+  loop.set_exception_handler([&](EventLoop& failed, const aio::ExceptionContext& context) {
+    CHECK(&failed == &loop);
+    seen.push_back(context.message);
+    std::rethrow_exception(context.error);
+  });
+  schedule_failing(loop);
   loop.call_soon([&] {
     log.push_back("next one");
     loop.stop();
   });
   CHECK_THROWS_WITH(loop.run_forever(), "callback failed");
+  CHECK(seen == std::vector<std::string>{"exception in callback from schedule_failing"});
   CHECK(log.empty());
   loop.run_forever();
   CHECK(log == Log{"next one"});

@@ -77,7 +77,7 @@ void FutureBase::finish(FutureState state, std::exception_ptr error) noexcept {
   while (!waiters_.empty()) {
     Runnable& waiter = waiters_.pop();
     if (closed) {
-      waiter.discard(); // nobody will ever run it
+      waiter.discard("it can never be woken: its event loop is closed"); // nobody will ever run it
     } else {
       loop_->schedule(waiter); // woken on the loop, in the order they came, never from here
     }
@@ -85,11 +85,11 @@ void FutureBase::finish(FutureState state, std::exception_ptr error) noexcept {
 }
 // [finish]
 
-void FutureBase::discard_waiters() noexcept {
-  while (!waiters_.empty()) waiters_.pop().discard();
+void FutureBase::discard_waiters(const char* why) noexcept {
+  while (!waiters_.empty()) waiters_.pop().discard(why);
 }
 
-FutureBase::~FutureBase() { discard_waiters(); }
+FutureBase::~FutureBase() { discard_waiters("it can never be woken: the future it awaited was destroyed"); }
 
 void FutureBase::report_unretrieved(const std::string& what, Origin origin) const noexcept {
   try {

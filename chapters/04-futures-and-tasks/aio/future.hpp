@@ -105,8 +105,9 @@ protected:
   void report_unretrieved(const std::string& what, Origin origin) const noexcept;
   /// Its waiters will run on `loop`.
   void bind(EventLoop& loop) noexcept { loop_ = &loop; }
-  /// Discards the waiters still queued: it will never finish, so they would never run.
-  void discard_waiters() noexcept;
+  /// Discards the waiters still queued: it will never finish, so they would never run. A task
+  /// among them is reported with `why`, if not null.
+  void discard_waiters(const char* why) noexcept;
 
 private:
   friend class CompositeFuture;
@@ -189,7 +190,7 @@ public:
     fn_();
   }
   Origin origin() const noexcept override { return where_; }
-  void discard() noexcept override { delete this; }
+  void discard(const char*) noexcept override { delete this; }
 
 private:
   F fn_;
@@ -197,8 +198,8 @@ private:
 };
 
 /// What a coroutine uses to wait for a future: it registers a wake-up with the future and,
-/// once woken, reads the value. Defined with the tasks (task.hpp), which know how a coroutine
-/// is woken.
+/// once woken, reads the value. Defined with the promise (promise.hpp), which knows how a
+/// coroutine is woken.
 template <class Fut, class Result>
 class FutureAwaiter;
 

@@ -4,10 +4,12 @@
 
 #include "aio/clock.hpp"
 #include "aio/event_loop.hpp"
+#include "aio/selector.hpp"
 #include "aio/task.hpp"
 
 #include "aio/origin.hpp"
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -35,17 +37,27 @@ void finish_run(EventLoop& loop, bool report) noexcept;
 } // namespace detail
 
 // [run]
+/// How aio::run sets up its loop. Every field has a default: `aio::run(main(), {.clock = &clock})`.
+struct RunOptions {
+  Clock* clock = nullptr;                     ///< The loop's time; null: real time.
+  Selector* selector = nullptr;               ///< How it waits; null: for timers and wake-ups only.
+  EventLoop::ExceptionHandler on_exception{}; ///< For callbacks that throw; empty: report and go on.
+};
+
 /// Creates a loop, runs `main` on it as the first task until it finishes, cancels what is still
 /// pending and lets it finish, closes the loop, and gives main's value or rethrows its exception (Python:
-/// `asyncio.run(main())`). Time runs on `clock`: real by default, a VirtualClock in tests.
-/// Called from inside a running loop, it reports the mistake and throws std::logic_error.
+/// `asyncio.run(main())`). Called from inside a running loop, it reports the mistake and
+/// throws std::logic_error.
 template <class T>
-T run(Task<T> main, Clock& clock = steady_clock(), Origin caller = Origin::here()) {
+T run(Task<T> main, RunOptions options, Origin caller = Origin::here()) {
   if (EventLoop::is_any_running()) {
     detail::Access::promise(main).dismiss(); // the report below says it all
     detail::refuse_nested_run(caller);
   }
-  EventLoop loop(clock);
+  Clock& clock = options.clock != nullptr ? *options.clock : steady_clock();
+  std::optional<EventLoop> own; // a loop is neither copied nor moved: built in place
+  EventLoop& loop = options.selector != nullptr ? own.emplace(clock, *options.selector) : own.emplace(clock);
+  if (options.on_exception) loop.set_exception_handler(std::move(options.on_exception));
   struct Finish { // also on the way out of an exception, so no frame outlives the loop
     EventLoop& loop;
     bool report = false;
@@ -59,6 +71,12 @@ T run(Task<T> main, Clock& clock = steady_clock(), Origin caller = Origin::here(
     finish.report = true;
     return result;
   }
+}
+
+/// aio::run on `clock`: real time by default, a VirtualClock in tests.
+template <class T>
+T run(Task<T> main, Clock& clock = steady_clock(), Origin caller = Origin::here()) {
+  return run(std::move(main), RunOptions{&clock}, caller);
 }
 // [run]
 

@@ -2,17 +2,35 @@
 #pragma once
 
 #include "aio/clock.hpp"
+#include "aio/parking.hpp"
 #include "aio/task.hpp"
 
 #include <chrono>
 #include <coroutine>
+#include <string>
 
 namespace aio {
 
+namespace detail {
+/// Where a sleeping task is parked: its own node, in the loop's timer heap. It needs no state
+/// of its own (the task knows its loop), so every sleep shares this one.
+class TimerParking final : public Parking {
+public:
+  /// Takes the task out of the heap and queues it: the sleep ends at once, with CancelledError.
+  Cancelled cancel(PromiseBase& task) noexcept override {
+    if (task.loop()->cancel(task)) task.loop()->schedule(task); // (not in the heap: queued already)
+    return Cancelled::woken;
+  }
+  void abandon(PromiseBase& task) noexcept override { task.loop()->cancel(task); }
+  std::string describe() const override { return "is asleep: a timer will wake it"; }
+};
+inline TimerParking timer_parking;
+} // namespace detail
+
 // [sleep]
-/// What `co_await aio::sleep(d)` does: the task's own node goes into the loop's timer heap (or,
-/// for a delay of zero or less, straight into the ready queue: one trip round the loop, which
-/// lets every other ready task run first). Nothing is allocated.
+/// What `co_await aio::sleep(d)` does: the task's own node goes into the loop's timer heap, and
+/// the task parks on it (or, for a delay of zero or less, straight into the ready queue: one
+/// trip round the loop, which lets every other ready task run first). Nothing is allocated.
 class [[nodiscard]] Sleep {
 public:
   /// Sleeps for `delay` on the loop's clock.
@@ -22,17 +40,17 @@ public:
   /// Queues the task to be woken when the delay has passed.
   template <class P>
   void await_suspend(std::coroutine_handle<P> awaiting) const {
-    detail::PromiseBase& task = detail::PromiseBase::suspend(detail::promise_of(awaiting));
+    detail::PromiseBase& task = detail::PromiseBase::suspending(detail::promise_of(awaiting));
     EventLoop& loop = *task.loop();
-    if (delay_ <= Duration::zero() || task.must_cancel()) {
+    if (delay_ <= Duration::zero()) {
       loop.schedule(task);
     } else {
       loop.schedule_at(task, loop.time() + delay_);
+      task.park(detail::timer_parking); // a cancel() takes it out of the heap
     }
   }
-  /// The time has passed; or the task was cancelled meanwhile (task.cancel() takes its node
-  /// out of the timer heap and queues it), and this throws CancelledError.
-  void await_resume() const { detail::PromiseBase::deliver_cancellation(); }
+  /// The time has passed (a cancellation has been thrown already, on the way in).
+  void await_resume() const noexcept {}
 
 private:
   Duration delay_;

@@ -149,11 +149,11 @@ public:
     resumed_ = true;
     return frame_.promise().resume_from(detail::promise_of(awaiting));
   }
+  /// A cancellation is pending: delivered now if the generator did not run; if it ran, what it
+  /// produced is not lost: it comes out, and the cancellation waits for the next co_await.
+  bool give_back() const noexcept { return !resumed_; }
   /// The value it yielded, or std::nullopt at its end; or what it threw.
-  std::optional<T> await_resume() {
-    if (!resumed_) detail::PromiseBase::deliver_cancellation();
-    return frame_.promise().take();
-  }
+  std::optional<T> await_resume() { return frame_.promise().take(); }
 
 private:
   std::coroutine_handle<promise_type> frame_;

@@ -42,19 +42,19 @@ public:
   /// How many tasks it waits for.
   std::size_t parties() const noexcept { return parties_; }
   /// How many are waiting now (Python: `n_waiting`).
-  std::size_t n_waiting() noexcept { return waiters_.waiting(); }
+  std::size_t n_waiting() const noexcept { return waiters_.waiting(); }
   /// True once aborted, until reset().
   bool broken() const noexcept { return broken_; }
 
 private:
   /// True if one more arrival completes the round.
-  bool completes() noexcept { return waiters_.linked() + 1 >= parties_ && waiters_.waiting() + 1 == parties_; }
+  bool completes() const noexcept { return waiters_.waiting() + 1 == parties_; }
   /// Lets the waiting tasks go, with their places; returns the place of the last one to arrive.
   std::size_t pass() noexcept;
 
   std::size_t parties_;
   bool broken_ = false;
-  detail::WaitQueue waiters_;
+  detail::WaitQueue waiters_{"a Barrier"};
 };
 // [barrier]
 
@@ -70,14 +70,16 @@ public:
   void await_suspend(std::coroutine_handle<P> awaiting) {
     wait_in(barrier_.waiters_, awaiting);
   }
+  /// Cancelled: before it counts, the others keep waiting; after the round, they have gone on
+  /// (nothing to undo). A broken barrier says so first: BrokenBarrierError, the cancellation
+  /// left for the next co_await.
+  bool give_back() const noexcept { return !(granted() && word() == detail::Waiter::refused); }
   /// Its place in the order of arrival.
   std::size_t await_resume() {
     if (woken()) {
       if (word() == detail::Waiter::refused) throw BrokenBarrierError();
-      detail::PromiseBase::deliver_cancellation(); // the others have gone on: nothing to undo
       return word();
     }
-    detail::PromiseBase::deliver_cancellation(); // before it counts: the others keep waiting
     if (barrier_.broken_) throw BrokenBarrierError();
     return barrier_.pass();
   }

@@ -52,7 +52,7 @@ private:
 
   Lock own_;
   Lock* lock_;
-  detail::WaitQueue waiters_;
+  detail::WaitQueue waiters_{"a Condition"};
 };
 // [condition]
 

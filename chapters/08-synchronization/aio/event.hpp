@@ -33,7 +33,7 @@ public:
 
 private:
   bool set_ = false;
-  detail::WaitQueue waiters_;
+  detail::WaitQueue waiters_{"an Event"};
 };
 // [event]
 
@@ -50,10 +50,7 @@ public:
     wait_in(event_.waiters_, awaiting);
   }
   /// Returns, or throws CancelledError (nothing to give back: the event stays set for others).
-  void await_resume() {
-    woken();
-    detail::PromiseBase::deliver_cancellation();
-  }
+  void await_resume() const { woken(); }
 
 private:
   Event& event_;

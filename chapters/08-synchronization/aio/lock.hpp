@@ -36,7 +36,7 @@ public:
 
 private:
   bool locked_ = false;
-  detail::WaitQueue waiters_;
+  detail::WaitQueue waiters_{"a Lock"};
 };
 // [lock]
 
@@ -56,15 +56,14 @@ public:
   void await_suspend(std::coroutine_handle<P> awaiting) {
     wait_in(lock_.waiters_, awaiting);
   }
-  /// Holds the lock, or throws CancelledError holding nothing.
+  /// Cancelled: a lock handed over on the way goes on to the next waiter; then CancelledError.
+  bool give_back() noexcept {
+    if (granted()) lock_.release();
+    return true;
+  }
+  /// Holds the lock (or throws CancelledError, if cancelled while it waited).
   void await_resume() {
-    if (!woken()) { // it was free: take it, unless the task is being cancelled
-      detail::PromiseBase::deliver_cancellation();
-      lock_.locked_ = true;
-    } else if (detail::PromiseBase::cancellation_pending()) { // handed over, then cancelled:
-      lock_.release();                                        // it goes on to the next one
-      detail::PromiseBase::deliver_cancellation();
-    }
+    if (!woken()) lock_.locked_ = true; // it was free: take it
   }
 
 private:

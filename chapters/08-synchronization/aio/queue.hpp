@@ -202,9 +202,9 @@ private:
   std::size_t for_putters_ = 0; // places kept for woken putters
   std::size_t unfinished_ = 0;  // items put and not yet marked task_done()
   bool shut_down_ = false;
-  detail::WaitQueue getters_;
-  detail::WaitQueue putters_;
-  detail::WaitQueue joiners_;
+  detail::WaitQueue getters_{"a Queue (get)"};
+  detail::WaitQueue putters_{"a Queue (put)"};
+  detail::WaitQueue joiners_{"a Queue (join)"};
 };
 
 /// First in, first out (Python: `asyncio.Queue`).
@@ -232,18 +232,22 @@ public:
   void await_suspend(std::coroutine_handle<P> awaiting) {
     wait_in(queue_.getters_, awaiting);
   }
+  /// Cancelled: an item kept for it is kept for the next getter; then CancelledError. (A shut
+  /// down queue says so first: QueueShutDown, the cancellation left for the next co_await.)
+  bool give_back() noexcept {
+    if (!granted()) return true;
+    if (word() == detail::Waiter::refused) return false;
+    --queue_.for_getters_;
+    queue_.wake_getter();
+    return true;
+  }
   /// The item; or QueueShutDown, or CancelledError with no item taken.
   T await_resume() {
     if (woken()) {
       if (word() == detail::Waiter::refused) throw QueueShutDown();
       --queue_.for_getters_; // the item kept for this task
-      if (detail::PromiseBase::cancellation_pending()) {
-        queue_.wake_getter(); // the item is kept for the next one
-        detail::PromiseBase::deliver_cancellation();
-      }
-    } else {
-      detail::PromiseBase::deliver_cancellation();
-      if (queue_.available() == 0) throw QueueShutDown();
+    } else if (queue_.available() == 0) {
+      throw QueueShutDown();
     }
     return queue_.take();
   }
@@ -266,20 +270,22 @@ public:
   void await_suspend(std::coroutine_handle<P> awaiting) {
     wait_in(queue_.putters_, awaiting);
   }
+  /// Cancelled: a place kept for it is kept for the next putter; then CancelledError. (A shut
+  /// down queue says so first: QueueShutDown, the cancellation left for the next co_await.)
+  bool give_back() noexcept {
+    if (!granted()) return true;
+    if (word() == detail::Waiter::refused || queue_.shut_down_) return false;
+    --queue_.for_putters_;
+    queue_.wake_putter();
+    return true;
+  }
   /// Added; or QueueShutDown, or CancelledError with nothing added.
   void await_resume() {
     if (woken()) {
       if (word() == detail::Waiter::refused) throw QueueShutDown();
       --queue_.for_putters_; // the place kept for this task
-      if (queue_.shut_down_) throw QueueShutDown();
-      if (detail::PromiseBase::cancellation_pending()) {
-        queue_.wake_putter(); // the place is kept for the next one
-        detail::PromiseBase::deliver_cancellation();
-      }
-    } else {
-      detail::PromiseBase::deliver_cancellation();
-      if (queue_.shut_down_) throw QueueShutDown();
     }
+    if (queue_.shut_down_) throw QueueShutDown();
     queue_.push(std::move(item_));
   }
 
@@ -302,10 +308,7 @@ public:
     wait_in(queue_.joiners_, awaiting);
   }
   /// Returns, or throws CancelledError.
-  void await_resume() {
-    woken();
-    detail::PromiseBase::deliver_cancellation();
-  }
+  void await_resume() const { woken(); }
 
 private:
   BasicQueue& queue_;

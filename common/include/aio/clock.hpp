@@ -1,14 +1,14 @@
-// The clock seam: what time it is, and how a loop waits for the next timer.
-// Programs use real time; tests use virtual time, in which "waiting" means jumping the clock
-// to the next timer, so a scenario of seconds runs in microseconds and its timings are exact.
-// Chapter 02's loop introduces it; the runtime's loop (chapter 03 on) takes the same seam.
+// The clock seam: what time it is. Programs use real time; tests use virtual time, which moves
+// only when the loop moves it: to the next timer, once nothing else can happen, so a scenario
+// of seconds runs in microseconds and its timings are exact. A clock never waits: chapter 02's
+// loop sleeps until a real deadline itself, and from chapter 03 on the selector does the
+// waiting, so that something else (a socket, another thread) can end the wait early.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 namespace aio {
 
@@ -18,28 +18,31 @@ using TimePoint = std::chrono::steady_clock::time_point;
 using Duration = std::chrono::steady_clock::duration;
 
 // [clock]
-/// The loop's source of time.
+/// The loop's source of time. It only tells the time; whoever waits for a deadline asks it.
 class Clock {
 public:
   virtual ~Clock() = default;
   /// The current time.
   virtual TimePoint now() const = 0;
-  /// Called by the loop when nothing is ready: return once `deadline` has come.
-  virtual void wait_until(TimePoint deadline) = 0;
+  /// True if its time moves only through advance_to() (a VirtualClock): a loop on it does not
+  /// wait for a timer, it moves the time on to it.
+  virtual bool is_virtual() const noexcept { return false; }
+  /// Moves a virtual clock on to `when` (never back); a real clock ignores it.
+  virtual void advance_to(TimePoint when) noexcept { (void)when; }
 };
 
-/// Real time: waiting really sleeps. For programs and demos.
+/// Real time. For programs and demos.
 class SteadyClock final : public Clock {
 public:
   TimePoint now() const override { return std::chrono::steady_clock::now(); }
-  void wait_until(TimePoint deadline) override { std::this_thread::sleep_until(deadline); }
 };
 
-/// Virtual time for tests: starts at zero, and waiting jumps straight to the deadline.
+/// Virtual time for tests: starts at zero, and moves only when a loop moves it to its next timer.
 class VirtualClock final : public Clock {
 public:
   TimePoint now() const override { return now_; }
-  void wait_until(TimePoint deadline) override { now_ = std::max(now_, deadline); }
+  bool is_virtual() const noexcept override { return true; }
+  void advance_to(TimePoint when) noexcept override { now_ = std::max(now_, when); }
 
 private:
   TimePoint now_{};

@@ -21,6 +21,7 @@ enum class Pitfall {
   nested_run,                ///< a loop was run from inside a running loop
   deadlock,                  ///< nothing is ready and nothing can ever become ready
   cancellation_swallowed,    ///< a cancelled task caught CancelledError and finished as if nothing happened
+  callback_failed,           ///< a callback threw, and the loop's default exception handler reported it
 };
 
 /// The message of `error`: its what(), or a note that it is not a std::exception.
