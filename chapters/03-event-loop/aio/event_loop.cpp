@@ -95,8 +95,8 @@ void EventLoop::schedule_at(TimerNode& timer, TimePoint when) {
 }
 
 void EventLoop::work_finished() noexcept {
-  // The last one out wakes the loop: it may be waiting for this work alone.
-  if (outstanding_work_.fetch_sub(1, std::memory_order_acq_rel) == 1) selector_.wakeup();
+  // The last one out wakes a sleeping loop: it may be waiting for this work alone.
+  if (outstanding_work_.fetch_sub(1) == 1 && sleeping_.load()) selector_.wakeup();
 }
 
 void EventLoop::run_forever() {
@@ -133,24 +133,36 @@ void EventLoop::pass() {
 
 void EventLoop::wait_for_work() {
   const bool timer = !timers_.empty();
+  const std::size_t work = outstanding_work();
   // Sources, a timer or work outside the loop could still bring something; else nothing can.
   // (Work outside sends its result before it finishes: once the count reads 0, the inbox has it.)
-  if (!timer && !selector_.has_sources() && outstanding_work() == 0) {
+  if (!timer && !selector_.has_sources() && work == 0) {
     take_inbox();
     if (ready_.empty()) report_deadlock();
     return;
   }
-  if (clock_.is_virtual()) { // virtual time: poll; move the clock on only if nothing can happen first
-    const bool idle = outstanding_work() == 0;
-    const std::size_t events = selector_.select(*this, idle && timer ? std::optional(Duration::zero()) : std::nullopt);
+  if (clock_.is_virtual()) { // virtual time: move it on to the timer only once nothing else can happen
+    const bool jump = timer && work == 0;
+    const std::size_t events = sleep(jump ? std::optional(Duration::zero()) : std::nullopt, work);
     take_inbox();
-    if (timer && idle && events == 0 && ready_.empty()) clock_.advance_to(timers_.next_deadline());
+    if (jump && events == 0 && ready_.empty()) clock_.advance_to(timers_.next_deadline());
     return;
   }
   std::optional<Duration> timeout;
   if (timer) timeout = std::max(Duration::zero(), timers_.next_deadline() - clock_.now());
-  selector_.select(*this, timeout);
+  sleep(timeout, work);
   take_inbox();
+}
+
+// Asks the selector, and sleeps in it if `timeout` allows. `work`: what outstanding_work() said
+// when the loop chose to wait; if that or the inbox has changed since, it does not sleep.
+std::size_t EventLoop::sleep(std::optional<Duration> timeout, std::size_t work) {
+  if (timeout == Duration::zero()) return &selector_ == &own_selector_ ? 0 : selector_.select(*this, timeout);
+  sleeping_.store(true); // then look: see the [inbox] comment (both sides sequentially consistent)
+  std::size_t events = 0;
+  if (!sent_.load() && outstanding_work() == work) events = selector_.select(*this, timeout);
+  sleeping_.store(false, std::memory_order_relaxed);
+  return events;
 }
 
 void EventLoop::run_one(Runnable& work, ReadyQueue& rest) {

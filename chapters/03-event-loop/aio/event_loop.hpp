@@ -230,6 +230,7 @@ private:
   std::shared_ptr<detail::Callback> make_callback(F fn, Origin where);
   void pass();
   void wait_for_work();
+  std::size_t sleep(std::optional<Duration> timeout, std::size_t work);
   void take_inbox();
   void run_one(Runnable& work, ReadyQueue& rest);
   void check_open() const;
@@ -243,12 +244,16 @@ private:
   TrackedList tracked_;
   ExceptionHandler handler_;
   // [inbox]
-  // What other threads send: pushed under the mutex, then the loop is woken if `sent_` was
-  // clear. The loop checks `sent_` once per pass without locking; under the mutex it clears
-  // it, then takes the whole queue: no wake-up is lost, and a burst costs one.
+  // What other threads send: pushed under the mutex, which sets `sent_`; the first sender of a
+  // burst wakes the loop if it is asleep. The loop checks `sent_` once per pass without locking;
+  // under the mutex it clears it, then takes the whole queue. Before it sleeps it says so
+  // (`sleeping_`), then looks at `sent_` once more: a sender sets `sent_`, then looks at
+  // `sleeping_`. Either the loop sees the message, or the sender sees the sleeper: no wake-up is
+  // lost, and a loop that is busy is never woken at all.
   std::mutex inbox_mutex_;
   ReadyQueue inbox_;
   std::atomic<bool> sent_{false};
+  std::atomic<bool> sleeping_{false};
   bool inbox_closed_ = false; // under inbox_mutex_
   // [inbox]
   std::atomic<std::size_t> outstanding_work_{0};
@@ -295,9 +300,10 @@ Handle EventLoop::call_soon_threadsafe(F fn, Origin where) {
       throw std::logic_error("the event loop is closed");
     }
     inbox_.push(*callback);
-    first = !sent_.exchange(true, std::memory_order_release);
+    first = !sent_.exchange(true); // push, then signal (see sleep())
   }
-  if (first) selector_.wakeup(); // push, then signal: the loop cannot miss it
+  if (first && sleeping_.load()) selector_.wakeup(); // a loop that is awake sees `sent_` on its next pass
+
   return Handle(std::move(callback));
 }
 

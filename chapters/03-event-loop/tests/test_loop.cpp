@@ -5,10 +5,13 @@
 
 #include "aio/testing/capture.hpp"
 #include "aio/testing/guard.hpp"
+#include "aio/testing/loop_time.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -181,4 +184,37 @@ AIO_TEST_CASE("a callback may cancel its own handle while it runs", "[ch03][loop
   });
   loop.run_once();
   CHECK(seen == "still here after cancel");
+}
+
+namespace {
+// A selector with one source that becomes ready once, on the first poll: it schedules `ready`.
+class OneEvent final : public aio::Selector {
+public:
+  explicit OneEvent(std::function<void()> ready) : ready_(std::move(ready)) {}
+  bool has_sources() const noexcept override { return !fired_; }
+  std::size_t select(EventLoop& loop, std::optional<aio::Duration>) override {
+    if (fired_) return 0;
+    fired_ = true;
+    loop.call_soon(ready_);
+    return 1;
+  }
+  void wakeup() noexcept override {}
+
+private:
+  std::function<void()> ready_;
+  bool fired_ = false;
+};
+} // namespace
+
+AIO_TEST_CASE("a virtual clock jumps to the next timer only once the selector reports nothing", "[ch03][loop]") {
+  VirtualClock clock;
+  Log log;
+  OneEvent selector([&] { log.push_back("event at " + std::to_string(aio::testing::ms_now()) + " ms"); });
+  EventLoop loop(clock, selector);
+  loop.call_later(std::chrono::seconds(5), [&] {
+    log.push_back("timer at " + std::to_string(aio::testing::ms_now()) + " ms");
+    loop.stop();
+  });
+  loop.run_forever();
+  CHECK(log == Log{"event at 0 ms", "timer at 5000 ms"});
 }

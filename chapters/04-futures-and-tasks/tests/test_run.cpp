@@ -13,8 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using aio::EventLoop;
 using aio::Pitfall;
@@ -135,4 +138,47 @@ TEST_CASE("demo never_retrieved: a failure nobody looks at is reported with the 
   const aio::PitfallReport report = sink.reports().front();
   CHECK_THAT(report.summary, Contains("(coroutine 'load_config') failed with std::runtime_error: config.toml"));
   CHECK(std::string(report.origin.function) == "load_config");
+}
+
+namespace {
+// Counts how often the loop asks it; it has no sources, and waits for nothing.
+class CountingSelector final : public aio::Selector {
+public:
+  bool has_sources() const noexcept override { return false; }
+  std::size_t select(EventLoop&, std::optional<aio::Duration>) override {
+    ++calls;
+    return 0;
+  }
+  void wakeup() noexcept override {}
+  int calls = 0;
+};
+
+Task<> callback_that_throws() {
+  EventLoop::get_running_loop().call_soon([] { throw std::runtime_error("tick failed"); });
+  co_await aio::sleep(1s);
+}
+} // namespace
+
+AIO_TEST_CASE("aio::run takes its clock, its selector and its exception handler as options", "[ch04][run]") {
+  VirtualClock clock;
+  CountingSelector selector;
+  std::vector<std::string> errors;
+  aio::run(callback_that_throws(), {.clock = &clock,
+                                    .selector = &selector,
+                                    .on_exception = [&](EventLoop&, const aio::ExceptionContext& context) {
+                                      errors.push_back(aio::message_of(context.error));
+                                    }});
+  CHECK(errors == std::vector<std::string>{"tick failed"}); // handled, and main went on to its end
+  CHECK(clock.now() - aio::TimePoint{} == 1s);
+  CHECK(selector.calls == 1); // the loop waits through it: asked once, before virtual time jumped to 1 s
+}
+
+AIO_TEST_CASE("aio::run with default options: a callback that throws is reported and main carries on",
+              "[ch04][run]") {
+  RecordingSink sink;
+  aio::ScopedSink scoped(sink);
+  VirtualClock clock;
+  aio::run(callback_that_throws(), clock);
+  REQUIRE(sink.count(Pitfall::callback_failed) == 1);
+  CHECK_THAT(sink.reports().front().summary, Contains("failed with: tick failed"));
 }
