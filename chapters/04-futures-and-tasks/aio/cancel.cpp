@@ -30,6 +30,16 @@ bool PromiseBase::cancel() noexcept {
   return true;
 }
 
+// Before a task's first step: false if it was cancelled before it could run (it ends so).
+bool PromiseBase::begin() noexcept {
+  begun_ = true;
+  if (!must_cancel_) return true;
+  must_cancel_ = false;
+  finish(FutureState::cancelled);
+  on_finished();
+  return false;
+}
+
 Parking::Cancelled PromiseBase::cancel_parking() noexcept {
   in_cancel_ = true;
   const Parking::Cancelled outcome = parked_on_->cancel(*this);

@@ -51,15 +51,8 @@ PromiseBase& PromiseBase::suspending(PromiseBase& innermost) {
 }
 
 void PromiseBase::run() {
-  if (!begun_) [[unlikely]] {
-    begun_ = true;
-    if (must_cancel_) { // cancelled before its first step: the body never runs
-      must_cancel_ = false;
-      finish(FutureState::cancelled);
-      on_finished();
-      return;
-    }
-  }
+  if (!begun_ && !begin()) [[unlikely]]
+    return; // (cancelled before its first step: it never runs)
   PromiseBase* const outer = std::exchange(current_, this);
   parked_on_ = nullptr;        // woken: whatever it waited on is over
   waiting_->handle().resume(); // may finish the task and free this frame: `this` is not used after
@@ -75,7 +68,6 @@ std::coroutine_handle<> PromiseBase::on_finished() noexcept {
   }
   claimed_ = false; // a task: finish() has queued its waiters; the loop lets go of it
   TrackedList::erase(*this);
-  if (cancelling_ > 0 && state() == FutureState::finished && !failed()) report_swallowed();
   release_if_unowned();
   return std::noop_coroutine();
 }

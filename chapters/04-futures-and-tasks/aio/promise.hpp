@@ -29,6 +29,7 @@ namespace aio::detail {
 
 class PromiseBase;
 
+// [resume]
 /// How an awaiter can take part in cancellation. By default the task's pending CancelledError is
 /// thrown as the coroutine resumes, before the awaiter gives its result. An awaiter that may have
 /// been handed something on the way (a lock, a permit, an item: chapter 08) defines
@@ -41,10 +42,9 @@ concept GivesBack = requires(Awaiter& awaiter) {
   noexcept->std::same_as<bool>;
 };
 
-// [resume]
-/// What every `co_await` in a task becomes: the awaiter, and the one place where a pending
-/// CancelledError is delivered, on the way back in. (`Awaiter` is a reference type for an
-/// awaiter that must stay where it is.)
+/// What every `co_await` in a task becomes (see await_transform): the awaiter, and the one
+/// place where a pending CancelledError is delivered, on the way back in. (`Awaiter` is a
+/// reference type for an awaiter that must stay where it is.)
 template <class Awaiter>
 struct Resume {
   Awaiter awaiter;                                     ///< The awaiter the compiler would have used.
@@ -59,9 +59,12 @@ struct Resume {
 };
 // [resume]
 
+// [promise-base]
 /// The part of every Task coroutine's promise that does not depend on T (see the file comment).
-/// A coroutine awaited inline never becomes a task: it uses the future part, and `parent_` to
-/// return to its awaiter.
+/// As a future (FutureBase) it holds the outcome and the waiters. As a task (a chapter 03 node)
+/// it is what the loop queues to wake it: whatever the task waits on holds this one node, and
+/// running it resumes the innermost coroutine the task is suspended in. A coroutine awaited
+/// inline never becomes a task: it uses the future part, and `parent_` to return to its awaiter.
 class PromiseBase : public Tracked, public FutureBase {
 public:
   /// The promise of the coroutine `origin` (its name and source position).
@@ -81,6 +84,7 @@ public:
   bool is_task() const noexcept { return number_ != 0; }
   /// The handle of this coroutine.
   virtual std::coroutine_handle<> handle() noexcept = 0;
+  // [promise-base]
 
   /// The task whose step runs on this thread, or null outside a task.
   static PromiseBase* current() noexcept { return current_; }
@@ -98,11 +102,7 @@ public:
   static PromiseBase& suspending(PromiseBase& innermost);
   /// Parks the suspending task on `parking`, which holds its node already (a future's waiters,
   /// the timer heap, a lock's queue) and will queue it when its wait is over.
-  void park(Parking& parking) noexcept {
-    parked_on_ = &parking;
-    if (must_cancel_) [[unlikely]] // cancelled while it ran: the wait it starts is cancelled instead
-      if (cancel_parking() == Parking::Cancelled::passed_on) must_cancel_ = false;
-  }
+  void park(Parking& parking) noexcept;
   /// Runs the task's next step: resumes the coroutine it is suspended in.
   void run() final;
   /// Reports call a task's step a "coroutine", and advise co_await aio::sleep.
@@ -145,12 +145,17 @@ public:
     }
   }
   /// At `co_return`: a cancellation never delivered (asked for during the last step) makes the
-  /// task end cancelled instead, as in asyncio. Returns true if so.
+  /// task end cancelled instead, as in asyncio; returns true if so. A task that was cancelled,
+  /// caught the error and returns as if nothing happened is reported.
   bool cancelled_at_return() noexcept {
-    if (!must_cancel_) return false;
-    must_cancel_ = false;
-    finish(FutureState::cancelled);
-    return true;
+    if (must_cancel_) {
+      must_cancel_ = false;
+      finish(FutureState::cancelled);
+      return true;
+    }
+    if (cancelling_ > 0 && is_task()) [[unlikely]]
+      report_swallowed();
+    return false;
   }
   // [cancel]
 
@@ -213,6 +218,7 @@ protected:
 
 private:
   Parking::Cancelled cancel_parking() noexcept;
+  bool begin() noexcept;
   void release_if_unowned() noexcept;
   std::string describe() const;
   void report_swallowed() const noexcept;
@@ -238,6 +244,13 @@ private:
   std::uint64_t number_ = 0;          // Task-<number>; 0 for a coroutine that is not a task
 };
 
+inline void PromiseBase::park(Parking& parking) noexcept {
+  parked_on_ = &parking;
+  if (must_cancel_) [[unlikely]] // cancelled while it ran: the wait it starts is cancelled instead
+    if (cancel_parking() == Parking::Cancelled::passed_on) must_cancel_ = false;
+}
+
+// [resume-impl]
 template <class Awaiter>
 decltype(auto) Resume<Awaiter>::await_resume() {
   if (PromiseBase::cancellation_pending()) [[unlikely]] {
@@ -249,6 +262,7 @@ decltype(auto) Resume<Awaiter>::await_resume() {
   }
   return awaiter.await_resume();
 }
+// [resume-impl]
 
 /// The promise of the coroutine that suspends: only a Task coroutine can wait on the loop.
 template <class P>

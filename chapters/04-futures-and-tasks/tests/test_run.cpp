@@ -163,18 +163,17 @@ AIO_TEST_CASE("aio::run takes its clock, its selector and its exception handler 
   VirtualClock clock;
   CountingSelector selector;
   std::vector<std::string> errors;
-  aio::run(callback_that_throws(), {.clock = &clock,
-                                    .selector = &selector,
-                                    .on_exception = [&](EventLoop&, const aio::ExceptionContext& context) {
-                                      errors.push_back(aio::message_of(context.error));
-                                    }});
+  aio::run(
+      callback_that_throws(),
+      {.clock = &clock, .selector = &selector, .on_exception = [&](EventLoop&, const aio::ExceptionContext& context) {
+         errors.push_back(aio::message_of(context.error));
+       }});
   CHECK(errors == std::vector<std::string>{"tick failed"}); // handled, and main went on to its end
   CHECK(clock.now() - aio::TimePoint{} == 1s);
   CHECK(selector.calls == 1); // the loop waits through it: asked once, before virtual time jumped to 1 s
 }
 
-AIO_TEST_CASE("aio::run with default options: a callback that throws is reported and main carries on",
-              "[ch04][run]") {
+AIO_TEST_CASE("aio::run with default options: a callback that throws is reported and main carries on", "[ch04][run]") {
   RecordingSink sink;
   aio::ScopedSink scoped(sink);
   VirtualClock clock;
