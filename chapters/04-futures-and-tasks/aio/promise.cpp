@@ -51,8 +51,8 @@ PromiseBase& PromiseBase::suspending(PromiseBase& innermost) {
 }
 
 void PromiseBase::run() {
-  if (!begun_ && !begin()) [[unlikely]]
-    return; // (cancelled before its first step: it never runs)
+  if (!begun_ && !begin()) [[unlikely]] // its first step: begin() says whether it runs at all
+    return;
   PromiseBase* const outer = std::exchange(current_, this);
   parked_on_ = nullptr;        // woken: whatever it waited on is over
   waiting_->handle().resume(); // may finish the task and free this frame: `this` is not used after

@@ -284,11 +284,13 @@ Result take_value(Source& source) {
   }
 }
 
-// [future-awaiter]
-/// Parks a task on a future (or a gather, or a wait): cancelling the task cancels the future.
+/// What cancelling a task parked on `future` does (a future, a gather, a wait): the future is
+/// cancelled (chapter 06, cancel.cpp).
 Parking::Cancelled cancel_awaited(FutureBase& future) noexcept;
 /// The same for a task that awaits the task `awaited`.
 Parking::Cancelled cancel_awaited_task(PromiseBase& awaited, PromiseBase& task) noexcept;
+
+// [future-awaiter]
 
 template <class Fut, class Result>
 class FutureAwaiter final : Parking {
@@ -306,6 +308,7 @@ public:
   }
   /// The value, or the exception rethrown, or CancelledError.
   Result await_resume() { return take_value<Result>(future_); }
+  // [future-awaiter]
 
 private:
   Cancelled cancel(PromiseBase&) noexcept override { return cancel_awaited(future_); }
@@ -314,6 +317,5 @@ private:
 
   Fut& future_;
 };
-// [future-awaiter]
 
 } // namespace aio::detail

@@ -46,10 +46,10 @@ public:
       loop.schedule(task);
     } else {
       loop.schedule_at(task, loop.time() + delay_);
-      task.park(detail::timer_parking); // a cancel() takes it out of the heap
+      task.park(detail::timer_parking); // parked in the timer heap
     }
   }
-  /// The time has passed (a cancellation has been thrown already, on the way in).
+  /// The time has passed.
   void await_resume() const noexcept {}
 
 private:

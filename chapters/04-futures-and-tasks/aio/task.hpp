@@ -176,15 +176,6 @@ public:
 
   /// True once it has finished (Python: `task.done()`).
   bool done() const noexcept { return promise_ != nullptr && promise_->done(); }
-  /// Asks it to stop: aio::CancelledError is thrown at the co_await it waits in (Python:
-  /// `task.cancel()`); false if it has finished. See chapter 06.
-  bool cancel() const noexcept { return promise_ != nullptr && promise_->cancel(); }
-  /// True if it ended cancelled (Python: `task.cancelled()`).
-  bool cancelled() const noexcept { return promise_ != nullptr && promise_->cancelled(); }
-  /// How many cancel() requests are pending (Python: `task.cancelling()`).
-  int cancelling() const { return promise().cancelling(); }
-  /// Takes one cancel() request back; returns how many are left (Python: `task.uncancel()`).
-  int uncancel() { return promise().uncancel(); }
   /// Its value; rethrows its exception. Throws InvalidStateError while it runs.
   decltype(auto) result() { return promise().value(); }
   /// The exception it finished with, or null; throws InvalidStateError while it runs.
@@ -207,6 +198,18 @@ public:
   /// `co_await fetch_user(1)`: the same, and the value is moved out.
   auto operator co_await() && { return Awaiter<T>(promise()); }
   // [task]
+
+  // [task-cancel]
+  /// Asks it to stop: aio::CancelledError is thrown at the co_await it waits in (Python:
+  /// `task.cancel()`); false if it has finished or what it awaits refused. See chapter 06.
+  bool cancel() const noexcept { return promise_ != nullptr && promise_->cancel(); }
+  /// True if it ended cancelled (Python: `task.cancelled()`).
+  bool cancelled() const noexcept { return promise_ != nullptr && promise_->cancelled(); }
+  /// How many cancel() requests are pending (Python: `task.cancelling()`).
+  int cancelling() const { return promise().cancelling(); }
+  /// Takes one cancel() request back; returns how many are left (Python: `task.uncancel()`).
+  int uncancel() { return promise().uncancel(); }
+  // [task-cancel]
 
 private:
   friend promise_type;
@@ -239,6 +242,7 @@ private:
       return std::noop_coroutine();
     }
     Result await_resume() { return detail::take_value<Result>(task_); }
+    // [awaiter]
 
   private:
     Cancelled cancel(detail::PromiseBase& waiting) noexcept override {
@@ -251,7 +255,6 @@ private:
     promise_type& task_;
     std::optional<detail::Held<promise_type>> held_; // let go when the awaiter goes
   };
-  // [awaiter]
 
   promise_type* promise_ = nullptr;
 };
