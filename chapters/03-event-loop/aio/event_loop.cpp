@@ -119,7 +119,7 @@ void EventLoop::pass() {
   take_inbox();
   if (ready_.empty() && !stopping_) {
     wait_for_work();
-  } else if (selector_.has_sources()) {
+  } else if (&selector_ != &own_selector_ && selector_.has_sources()) { // (the loop's own never has any)
     selector_.select(*this, Duration::zero()); // work is ready: a poll, so a busy loop still sees its I/O
   }
   if (!timers_.empty()) { // no timer, no need to read the clock
@@ -128,7 +128,16 @@ void EventLoop::pass() {
   }
 
   ReadyQueue pass = ready_.take(); // exactly what is ready now; new work waits for the next pass
-  while (!pass.empty()) run_one(pass.pop(), pass);
+  while (!pass.empty()) {
+    Runnable& work = pass.pop();
+    const Origin where = work.origin(); // (a callback that throws is gone by the time it is caught)
+    try {
+      StepTimer::Step step(step_timer_, where, 0, work.kind()); // timed, if debug checks are on
+      work.run();
+    } catch (...) {
+      failed(where, pass);
+    }
+  }
 }
 
 void EventLoop::wait_for_work() {
@@ -165,19 +174,15 @@ std::size_t EventLoop::sleep(std::optional<Duration> timeout, std::size_t work) 
   return events;
 }
 
-void EventLoop::run_one(Runnable& work, ReadyQueue& rest) {
-  const Origin where = work.origin(); // (a callback that throws is gone by the time it is caught)
+// What a step threw goes to the exception handler: asyncio logs it and carries on, as a server
+// must. A handler that rethrows stops the loop; the rest of the pass is not lost.
+void EventLoop::failed(Origin where, ReadyQueue& rest) {
   try {
-    StepTimer::Step step(step_timer_, where, 0, work.kind()); // timed, if debug checks are on
-    work.run();
+    call_exception_handler(
+        {"exception in callback from " + std::string(where.name()), std::current_exception(), where});
   } catch (...) {
-    try { // asyncio logs and carries on: a server keeps serving
-      call_exception_handler(
-          {"exception in callback from " + std::string(where.name()), std::current_exception(), where});
-    } catch (...) {
-      ready_.prepend(rest); // a handler that rethrows stops the loop; the rest of the pass is not lost
-      throw;
-    }
+    ready_.prepend(rest);
+    throw;
   }
 }
 // [pass]

@@ -232,7 +232,7 @@ private:
   void wait_for_work();
   std::size_t sleep(std::optional<Duration> timeout, std::size_t work);
   void take_inbox();
-  void run_one(Runnable& work, ReadyQueue& rest);
+  [[gnu::cold]] void failed(Origin where, ReadyQueue& rest);
   void check_open() const;
   [[noreturn]] void report_deadlock() const;
 

@@ -30,14 +30,11 @@ bool PromiseBase::cancel() noexcept {
   return true;
 }
 
-// Before a task's first step: false if it was cancelled before it could run (it ends so).
-bool PromiseBase::begin() noexcept {
-  begun_ = true;
-  if (!must_cancel_) return true;
+// A task cancelled before its first step: it ends cancelled, and its body never runs.
+void PromiseBase::end_unbegun() noexcept {
   must_cancel_ = false;
   finish(FutureState::cancelled);
   on_finished();
-  return false;
 }
 
 Parking::Cancelled PromiseBase::cancel_parking() noexcept {

@@ -47,15 +47,16 @@ concept GivesBack = requires(Awaiter& awaiter) {
 /// reference type for an awaiter that must stay where it is.)
 template <class Awaiter>
 struct Resume {
-  Awaiter awaiter;                                     ///< The awaiter the compiler would have used.
-  bool await_ready() { return awaiter.await_ready(); } ///< As the awaiter's.
+  Awaiter awaiter; ///< The awaiter the compiler would have used.
+  // (Always inlined: a few instructions around each co_await, which GCC would otherwise call.)
+  [[gnu::always_inline]] bool await_ready() { return awaiter.await_ready(); } ///< As the awaiter's.
   /// As the awaiter's.
   template <class P>
-  decltype(auto) await_suspend(std::coroutine_handle<P> awaiting) {
+  [[gnu::always_inline]] decltype(auto) await_suspend(std::coroutine_handle<P> awaiting) {
     return awaiter.await_suspend(awaiting);
   }
   /// CancelledError if the task has one to take; else the awaiter's result.
-  decltype(auto) await_resume();
+  [[gnu::always_inline]] decltype(auto) await_resume();
 };
 // [resume]
 
@@ -219,6 +220,7 @@ protected:
 private:
   Parking::Cancelled cancel_parking() noexcept;
   bool begin() noexcept;
+  void end_unbegun() noexcept;
   void release_if_unowned() noexcept;
   std::string describe() const;
   void report_swallowed() const noexcept;
@@ -244,6 +246,15 @@ private:
   std::uint64_t number_ = 0;          // Task-<number>; 0 for a coroutine that is not a task
 };
 
+// Before a task's first step: false if it was cancelled before it could run (it ends so).
+inline bool PromiseBase::begin() noexcept {
+  begun_ = true;
+  if (!must_cancel_) [[likely]]
+    return true;
+  end_unbegun();
+  return false;
+}
+
 inline void PromiseBase::park(Parking& parking) noexcept {
   parked_on_ = &parking;
   if (must_cancel_) [[unlikely]] // cancelled while it ran: the wait it starts is cancelled instead
@@ -252,7 +263,7 @@ inline void PromiseBase::park(Parking& parking) noexcept {
 
 // [resume-impl]
 template <class Awaiter>
-decltype(auto) Resume<Awaiter>::await_resume() {
+[[gnu::always_inline]] inline decltype(auto) Resume<Awaiter>::await_resume() {
   if (PromiseBase::cancellation_pending()) [[unlikely]] {
     if constexpr (GivesBack<std::remove_reference_t<Awaiter>>) {
       if (awaiter.give_back()) PromiseBase::deliver_cancellation();
