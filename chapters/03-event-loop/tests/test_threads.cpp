@@ -59,8 +59,8 @@ AIO_TEST_CASE("call_soon_threadsafe from 4 threads x 250,000: each callback runs
   int ran = 0;
   std::vector<std::thread> senders;
   for (int t = 0; t < threads; ++t) {
-    senders.emplace_back([&loop, &next, &out_of_order, &ran, t] {
-      EventLoop::WorkGuard work(loop); // the loop waits for this thread instead of reporting a deadlock
+    // Counted before the thread starts: the loop waits for it instead of reporting a deadlock.
+    senders.emplace_back([&loop, &next, &out_of_order, &ran, t, work = EventLoop::WorkGuard(loop)] {
       for (int i = 0; i < per_thread; ++i) {
         loop.call_soon_threadsafe([&next, &out_of_order, &ran, &loop, t, i] {
           if (next[t] != i) ++out_of_order;
