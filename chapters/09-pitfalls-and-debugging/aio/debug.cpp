@@ -23,10 +23,8 @@ std::vector<TaskSnapshot> snapshot_tasks() {
       snapshot.state = TaskSnapshot::State::running;
       snapshot.stack.push_back({task->coroutine(), 0});
     } else {
-      if (task->scheduled()) { // its node is in the timer heap
-        snapshot.state = TaskSnapshot::State::sleeping;
-      } else if (const detail::Parking* parking = task->parked_on()) {
-        snapshot.state = TaskSnapshot::State::awaiting;
+      if (const detail::Parking* parking = task->parked_on()) {
+        snapshot.state = task->scheduled() ? TaskSnapshot::State::sleeping : TaskSnapshot::State::awaiting;
         snapshot.waits_on = parking->describe(); // "waits on a Lock": what it is parked on says
       }
       // Suspended: from the coroutine it waits in, out through each one awaiting the next.

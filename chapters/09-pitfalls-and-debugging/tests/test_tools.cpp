@@ -3,7 +3,9 @@
 #include "aio/debug.hpp"
 #include "aio/event.hpp"
 #include "aio/gather.hpp"
+#include "aio/lock.hpp"
 #include "aio/loop_stats.hpp"
+#include "aio/queue.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
@@ -221,4 +223,40 @@ AIO_TEST_CASE("LoopStats counts every step and the timers set at once, and finds
   CHECK(stats.busy() >= 20ms);
   CHECK_THAT(stats.text(1), Contains("24 steps in ") && Contains("at most 5 timers set at once\nslowest steps:\n") &&
                                 Contains("  slow_step (chapters/09-pitfalls-and-debugging/tests/test_tools.cpp:"));
+}
+
+namespace {
+Task<> take_lock(aio::Lock& lock) { auto guard = co_await lock.scoped(); }
+Task<> take_item(aio::Queue<int>& queue) { co_await queue.get(); }
+Task<> wait_event(aio::Event& event) { co_await event.wait(); }
+} // namespace
+
+AIO_TEST_CASE("a snapshot says what each task is parked on: a Lock, a Queue's get, an Event, a future, a timer",
+              "[ch09][tool]") {
+  VirtualClock clock;
+  std::vector<std::string> seen;
+  auto main_task = [&seen]() -> Task<> {
+    aio::Lock lock;
+    aio::Queue<int> queue;
+    aio::Event event;
+    aio::Future<int> future;
+    auto held = co_await lock.scoped();
+    Task<> a = aio::create_task(take_lock(lock), "lock");
+    Task<> b = aio::create_task(take_item(queue), "queue");
+    Task<> c = aio::create_task(wait_event(event), "event");
+    Task<> d = aio::create_task([](aio::Future<int> f) -> Task<> { co_await f; }(future), "future");
+    Task<> e = aio::create_task([]() -> Task<> { co_await aio::sleep(1s); }(), "timer");
+    co_await aio::sleep(0s); // each has run to its wait
+    for (const TaskSnapshot& task : aio::snapshot_tasks())
+      if (task.name != "Task-1") seen.push_back(task.name + ": " + task.waits_on);
+    held.release();
+    queue.put_nowait(1);
+    event.set();
+    future.set_result(1);
+    co_await aio::gather(std::move(a), std::move(b), std::move(c), std::move(d), std::move(e));
+  };
+  aio::run(main_task(), clock);
+  CHECK(seen == std::vector<std::string>{"lock: waits on a Lock", "queue: waits on a Queue (get)",
+                                         "event: waits on an Event", "future: waits on a future",
+                                         "timer: is asleep: a timer will wake it"});
 }
