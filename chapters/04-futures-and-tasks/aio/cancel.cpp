@@ -23,11 +23,17 @@ bool PromiseBase::cancel() noexcept {
     return task != this && task->cancel();
   }
   if (in_cancel_) return false; // tasks that await each other in a ring: see cancel_awaited_task
-  const Parking::Cancelled outcome = parked_on_ != nullptr ? cancel_parking() : Parking::Cancelled::woken;
-  if (outcome == Parking::Cancelled::refused) return false;
-  if (cancelling_ < UINT8_MAX) ++cancelling_;
-  if (outcome == Parking::Cancelled::woken) must_cancel_ = true; // thrown by Resume when it runs
-  return true;
+  if (parked_on_ == nullptr) {  // running, or queued: the error waits for its next co_await
+    if (cancelling_ < UINT8_MAX) ++cancelling_;
+    must_cancel_ = true; // thrown by Resume when it runs
+    return true;
+  }
+  ++holds_; // a wake-up on a closed loop abandons the task: its frame stays until this returns
+  const Parking::Cancelled outcome = cancel_parking();
+  if (outcome != Parking::Cancelled::refused && cancelling_ < UINT8_MAX) ++cancelling_;
+  if (outcome == Parking::Cancelled::woken) must_cancel_ = true;
+  let_go();
+  return outcome != Parking::Cancelled::refused;
 }
 
 // A task cancelled before its first step: it ends cancelled, and its body never runs.
@@ -57,7 +63,7 @@ Parking::Cancelled cancel_awaited_task(PromiseBase& awaited, PromiseBase& task) 
   if (awaited.cancel()) return Parking::Cancelled::passed_on; // it passes the error on when it stops
   if (!awaited.done()) { // it would not take it (it awaits a ring being cancelled): stop waiting for it
     awaited.remove_waiter(task);
-    task.loop()->schedule(task);
+    task.wake();
   }
   return Parking::Cancelled::woken;
 }

@@ -50,6 +50,14 @@ PromiseBase& PromiseBase::suspending(PromiseBase& innermost) {
   return task;
 }
 
+void PromiseBase::wake() noexcept {
+  if (loop()->is_closed()) [[unlikely]] {
+    discard("it can never be woken: its event loop is closed");
+  } else {
+    loop()->schedule(*this);
+  }
+}
+
 void PromiseBase::run() {
   if (!begun_ && !begin()) [[unlikely]] // its first step: begin() says whether it runs at all
     return;

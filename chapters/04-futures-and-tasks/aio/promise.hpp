@@ -102,8 +102,11 @@ public:
   /// std::logic_error outside a task.
   static PromiseBase& suspending(PromiseBase& innermost);
   /// Parks the suspending task on `parking`, which holds its node already (a future's waiters,
-  /// the timer heap, a lock's queue) and will queue it when its wait is over.
+  /// the timer heap, a lock's queue) and will wake it when its wait is over.
   void park(Parking& parking) noexcept;
+  /// What a Parking calls to end the wait: queues the task on its loop (a loop closed meanwhile
+  /// will never run it: it is discarded, and reported).
+  void wake() noexcept;
   /// Runs the task's next step: resumes the coroutine it is suspended in.
   void run() final;
   /// Reports call a task's step a "coroutine", and advise co_await aio::sleep.

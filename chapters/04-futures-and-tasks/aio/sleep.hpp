@@ -18,7 +18,7 @@ class TimerParking final : public Parking {
 public:
   /// Takes the task out of the heap and queues it: the sleep ends at once, with CancelledError.
   Cancelled cancel(PromiseBase& task) noexcept override {
-    if (task.loop()->cancel(task)) task.loop()->schedule(task); // (not in the heap: queued already)
+    if (task.loop()->cancel(task)) task.wake(); // (not in the heap: queued already)
     return Cancelled::woken;
   }
   void abandon(PromiseBase& task) noexcept override { task.loop()->cancel(task); }

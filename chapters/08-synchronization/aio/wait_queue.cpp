@@ -11,7 +11,7 @@ Waiter::~Waiter() {
 Parking::Cancelled Waiter::cancel(PromiseBase& task) noexcept {
   if (queue_ != nullptr) { // still waiting: leave the line, and run to take the CancelledError
     queue_->remove(*this);
-    task.loop()->schedule(task);
+    task.wake();
   } // else granted already, and queued to run: its awaiter gives the grant back (give_back)
   return Cancelled::woken;
 }
@@ -56,12 +56,7 @@ bool WaitQueue::grant_first(std::size_t word) noexcept {
   remove(first);
   first.word_ = word;
   first.granted_ = true;
-  EventLoop& loop = *first.task_->loop();
-  if (loop.is_closed()) {
-    first.task_->discard("it can never be woken: its event loop is closed");
-  } else {
-    loop.schedule(*first.task_); // its task goes to the loop's ready queue
-  }
+  first.task_->wake(); // its task goes to the loop's ready queue
   return true;
 }
 // [grant]

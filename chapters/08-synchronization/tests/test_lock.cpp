@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -210,4 +211,33 @@ AIO_TEST_CASE("BoundedSemaphore: a release without its acquire is a clear error,
     CHECK(plain.value() == 1);
   };
   aio::run(main(), clock);
+}
+
+namespace {
+Task<> wait_for_lock(aio::Lock& lock) { auto guard = co_await lock.scoped(); }
+} // namespace
+
+AIO_TEST_CASE("a task waiting for a lock, cancelled after its loop was closed, is dropped and reported, not run",
+              "[ch08][lock]") {
+  aio::testing::RecordingSink sink;
+  aio::ScopedSink scope(sink);
+  VirtualClock clock;
+  aio::Lock lock;
+  std::optional<Task<>> waiter;
+  {
+    aio::EventLoop loop(clock);
+    auto main_task = [](aio::Lock& lock, std::optional<Task<>>& waiter) -> Task<> {
+      co_await lock.acquire();
+      waiter.emplace(aio::create_task(wait_for_lock(lock), "waiter"));
+      co_await aio::sleep(0s); // it queues for the lock
+    };
+    aio::run_until_complete(loop, main_task(lock, waiter));
+    loop.close();            // the waiter is parked on the lock, not queued: the close does not see it
+    CHECK(waiter->cancel()); // its wake-up finds the loop closed: it can never run
+  }
+  CHECK_FALSE(waiter->done());
+  REQUIRE(sink.count(aio::Pitfall::destroyed_pending) == 1);
+  CHECK_THAT(sink.reports().front().summary, Contains("task 'waiter'"));
+  CHECK_THAT(sink.reports().front().summary, Contains("its event loop is closed"));
+  CHECK(lock.locked()); // still main's: nobody released it, and the waiter never took it
 }
