@@ -193,7 +193,7 @@ void EventLoop::take_inbox() {
   ReadyQueue sent;
   {
     std::lock_guard lock(inbox_mutex_);
-    sent_.store(false, std::memory_order_relaxed); // clear, then drain: a later send wakes the loop again
+    sent_.store(false, std::memory_order_relaxed); // clear, then drain: a later send sets it again
     sent = inbox_.take();
   }
   ready_.append(sent);
