@@ -44,8 +44,8 @@ std::coroutine_handle<> PromiseBase::start_inline(PromiseBase& parent) {
 // [start]
 
 // [suspend]
-PromiseBase& PromiseBase::suspending(PromiseBase& innermost) {
-  PromiseBase& task = running("only a coroutine running in a task can wait");
+PromiseBase& PromiseBase::suspending(PromiseBase& innermost, const char* what) {
+  PromiseBase& task = running(what);
   task.waiting_ = &innermost;
   return task;
 }

@@ -98,9 +98,10 @@ public:
   void start(EventLoop& loop, std::string name);
   /// Starts it inline: it runs now, and `parent` resumes when it has finished.
   std::coroutine_handle<> start_inline(PromiseBase& parent);
-  /// The task of this thread, about to suspend in `innermost` (one of its coroutines). Throws
-  /// std::logic_error outside a task.
-  static PromiseBase& suspending(PromiseBase& innermost);
+  /// The task of this thread, about to suspend in `innermost` (one of its coroutines). Outside
+  /// a task, throws std::logic_error saying `what`.
+  static PromiseBase& suspending(PromiseBase& innermost,
+                                 const char* what = "only a coroutine running in a task can wait");
   /// Parks the suspending task on `parking`, which holds its node already (a future's waiters,
   /// the timer heap, a lock's queue) and will wake it when its wait is over.
   void park(Parking& parking) noexcept;

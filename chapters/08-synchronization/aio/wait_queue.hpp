@@ -96,9 +96,8 @@ private:
 
 template <class P>
 void Waiter::wait_in(WaitQueue& queue, std::coroutine_handle<P> awaiting) {
-  PromiseBase& innermost = promise_of(awaiting);
-  PromiseBase::running("only a coroutine running in a task can wait on a lock, a queue or an event");
-  task_ = &PromiseBase::suspending(innermost);
+  task_ = &PromiseBase::suspending(promise_of(awaiting),
+                                   "only a coroutine running in a task can wait on a lock, a queue or an event");
   what_ = queue.what();
   queue.push_back(*this);
   task_->park(*this); // cancelled already: it leaves the queue at once
