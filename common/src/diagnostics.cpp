@@ -54,6 +54,8 @@ std::string_view name(Pitfall pitfall) noexcept {
   case Pitfall::deadlock: return "deadlock";
   case Pitfall::cancellation_swallowed: return "swallowed cancellation";
   case Pitfall::callback_failed: return "exception in callback";
+  case Pitfall::unbounded_buffer: return "writer never drains";
+  case Pitfall::left_open: return "left open";
   }
   return "unknown pitfall";
 }

@@ -22,6 +22,8 @@ enum class Pitfall {
   deadlock,                  ///< nothing is ready and nothing can ever become ready
   cancellation_swallowed,    ///< a cancelled task caught CancelledError and finished as if nothing happened
   callback_failed,           ///< a callback threw, and the loop's default exception handler reported it
+  unbounded_buffer,          ///< a stream's write buffer keeps growing: its writer never drains
+  left_open,                 ///< a connection or server was still open when its event loop ended
 };
 
 /// The message of `error`: its what(), or a note that it is not a std::exception.
