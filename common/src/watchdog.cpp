@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace aio {
 namespace {
@@ -17,6 +21,48 @@ std::atomic<std::chrono::nanoseconds::rep> stall_ns{std::chrono::nanoseconds(std
 std::atomic<StallHandler> stall_handler{nullptr};
 
 std::int64_t now_ns() noexcept { return StepClock::now().time_since_epoch().count(); }
+
+int this_thread_id() noexcept {
+  static thread_local const int id = static_cast<int>(::gettid()); // one syscall per thread, not per step
+  return id;
+}
+
+// [blocking-call]
+// What a blocked thread is doing, read from /proc/self/task/<id>/syscall: the number of the
+// system call it waits in, if any. A step that blocks in a known call is named with its fix.
+struct BlockingCall {
+  const char* name;
+  const char* fix;
+};
+BlockingCall blocking_call(int thread_id) {
+  constexpr const char* socket_fix =
+      "a socket (or a pipe) read or written with a blocking call stops every task: use chapter 10's streams, "
+      "co_await reader.read(...) / co_await writer.drain(), which wait without holding the loop";
+  constexpr const char* sleep_fix = "use co_await aio::sleep(...) instead of sleeping on the loop's thread";
+  std::ifstream file("/proc/self/task/" + std::to_string(thread_id) + "/syscall");
+  long number = -1;
+  if (!(file >> number)) return {nullptr, nullptr}; // "running": it computes, it does not wait
+  switch (number) {
+  case SYS_read: return {"read()", socket_fix};
+  case SYS_recvfrom: return {"recvfrom()", socket_fix};
+  case SYS_recvmsg: return {"recvmsg()", socket_fix};
+  case SYS_accept: return {"accept()", socket_fix};
+  case SYS_accept4: return {"accept4()", socket_fix};
+  case SYS_connect: return {"connect()", socket_fix};
+  case SYS_write: return {"write()", socket_fix};
+  case SYS_sendto: return {"sendto()", socket_fix};
+  case SYS_sendmsg: return {"sendmsg()", socket_fix};
+  case SYS_ppoll: return {"ppoll()", socket_fix};
+  case SYS_pselect6: return {"pselect6()", socket_fix};
+#ifdef SYS_poll
+  case SYS_poll: return {"poll()", socket_fix};
+#endif
+  case SYS_clock_nanosleep: return {"clock_nanosleep()", sleep_fix};
+  case SYS_nanosleep: return {"nanosleep()", sleep_fix};
+  default: return {nullptr, nullptr};
+  }
+}
+// [blocking-call]
 
 } // namespace
 
@@ -87,12 +133,16 @@ private:
     const auto running = std::chrono::nanoseconds(now_ns() - since);
     if (running <= limit) return;
     watch.reported_step_ = step; // once per step
-    const PitfallReport report{Pitfall::blocked_loop,
-                               "the loop has been blocked for " + format_duration(running) + " by " + kind + " '" +
-                                   std::string(who.name()) + "', and still is",
-                               who,
-                               "an endless loop, or a call that never returns? A step must give control back to the "
-                               "loop (co_yield / co_await) and never wait on the thread"};
+    const BlockingCall call = blocking_call(watch.thread_id_.load(std::memory_order_relaxed));
+    const PitfallReport report{
+        Pitfall::blocked_loop,
+        "the loop has been blocked for " + format_duration(running) + " by " + kind + " '" + std::string(who.name()) +
+            "', and still is" +
+            (call.name != nullptr ? std::string(": its thread waits in ") + call.name + ", a blocking call" : ""),
+        who,
+        call.fix != nullptr ? call.fix
+                            : "an endless loop, or a call that never returns? A step must give control back to the "
+                              "loop (co_yield / co_await) and never wait on the thread"};
     aio::report(report);
     if (StallHandler handler = stall_handler.load()) handler(report);
   }
@@ -125,6 +175,7 @@ void StepWatch::begin(const char* kind, Origin who) noexcept {
   function_.store(who.function, std::memory_order_relaxed);
   file_.store(who.file, std::memory_order_relaxed);
   line_.store(who.line, std::memory_order_relaxed);
+  thread_id_.store(this_thread_id(), std::memory_order_relaxed);
   since_ns_.store(now_ns(), std::memory_order_relaxed);
   close_write();
 }

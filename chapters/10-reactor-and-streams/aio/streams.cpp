@@ -276,11 +276,13 @@ void Connection::write(std::string_view bytes) {
       return;
     }
   }
+  const bool was_paused = paused_;
   out_.append(bytes);
   output_pending(true);
   if (out_.size() > high_) paused_ = true;
+  // One large write is fine; writing on and on while the peer does not keep up is the mistake.
   const std::size_t too_much = std::max<std::size_t>(16 * high_, 1024 * 1024);
-  if (out_.size() > too_much && !reported_) [[unlikely]] {
+  if (was_paused && out_.size() > too_much && !reported_) [[unlikely]] {
     reported_ = true;
     report({Pitfall::unbounded_buffer,
             "the write buffer of " + describe() + " holds " + std::to_string(out_.size()) +

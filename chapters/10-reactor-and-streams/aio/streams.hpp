@@ -172,6 +172,8 @@ public:
   Address peername() const { return connection_->peername(); }
   /// This end's address (Python: `get_extra_info("sockname")`).
   Address sockname() const { return connection_->sockname(); }
+  /// The socket's fd, for socket options (Python: `get_extra_info("socket")`); -1 once closed.
+  int fd() const noexcept { return connection_->fd(); }
   // [writer]
 
   /// A writer of `connection` (open_connection and start_server make them).

@@ -45,6 +45,7 @@ private:
   std::atomic<const char*> function_{"?"};
   std::atomic<const char*> file_{"?"};
   std::atomic<unsigned> line_{0};
+  std::atomic<int> thread_id_{0};         // the kernel's id of the loop's thread, to see what it waits in
   std::uint64_t step_ = 0;                // writer-side count of steps begun
   std::atomic<std::uint64_t> step_id_{0}; // the step the fields describe
   StepWatch* next_ = nullptr;             // the watchdog's list of watches
