@@ -32,19 +32,19 @@ namespace detail {
 /// a connection in steady state allocates nothing.
 class Bytes {
 public:
-  std::size_t size() const noexcept { return end_ - begin_; }         ///< Bytes held.
-  bool empty() const noexcept { return begin_ == end_; }              ///< Nothing held.
+  std::size_t size() const noexcept { return end_ - begin_; }          ///< Bytes held.
+  bool empty() const noexcept { return begin_ == end_; }               ///< Nothing held.
   const char* data() const noexcept { return store_.data() + begin_; } ///< The first byte.
-  std::string_view view() const noexcept { return {data(), size()}; } ///< What it holds.
+  std::string_view view() const noexcept { return {data(), size()}; }  ///< What it holds.
   /// Room for at least `n` more bytes at the back; returns where they go.
   char* reserve(std::size_t n);
   void commit(std::size_t n) noexcept { end_ += n; } ///< `n` bytes were written at reserve().
   /// Spare room at the back.
   std::size_t room() const noexcept { return store_.size() - end_; }
-  void append(std::string_view bytes);                ///< Copies `bytes` to the back.
-  void consume(std::size_t n) noexcept;               ///< Drops `n` bytes from the front.
-  std::string take(std::size_t n);                    ///< The first `n` bytes, taken out.
-  void clear() noexcept { begin_ = end_ = 0; }         ///< Drops everything.
+  void append(std::string_view bytes);         ///< Copies `bytes` to the back.
+  void consume(std::size_t n) noexcept;        ///< Drops `n` bytes from the front.
+  std::string take(std::size_t n);             ///< The first `n` bytes, taken out.
+  void clear() noexcept { begin_ = end_ = 0; } ///< Drops everything.
 
 private:
   std::vector<char> store_;
@@ -55,8 +55,8 @@ private:
 /// What a read waits for.
 struct Want {
   enum Kind : unsigned char { some, all, exactly, until } kind = some; ///< Any bytes; EOF; n bytes; a separator.
-  std::size_t n = 0;                                                  ///< For `exactly`.
-  std::string_view separator;                                         ///< For `until`.
+  std::size_t n = 0;                                                   ///< For `exactly`.
+  std::string_view separator;                                          ///< For `until`.
 };
 
 // [connection]
@@ -89,17 +89,17 @@ public:
   void begin_read(const char* what);
   /// The errno that broke the connection, or 0.
   int error() const noexcept { return error_; }
-  Bytes& input() noexcept { return in_; } ///< Read, not yet taken.
+  Bytes& input() noexcept { return in_; }                      ///< Read, not yet taken.
   bool at_eof() const noexcept { return eof_ && in_.empty(); } ///< Everything was taken.
-  std::size_t limit() const noexcept { return limit_; } ///< The line limit.
+  std::size_t limit() const noexcept { return limit_; }        ///< The line limit.
 
   // writing (StreamWriter)
-  void write(std::string_view bytes);                             ///< Sends, or buffers the rest.
-  void write_eof();                                               ///< Half-closes once flushed.
-  void close() noexcept;                                          ///< Closes once flushed.
-  bool paused() const noexcept { return paused_; }                ///< Above the high-water mark.
+  void write(std::string_view bytes);                                    ///< Sends, or buffers the rest.
+  void write_eof();                                                      ///< Half-closes once flushed.
+  void close() noexcept;                                                 ///< Closes once flushed.
+  bool paused() const noexcept { return paused_; }                       ///< Above the high-water mark.
   bool lost() const noexcept { return error_ != 0 || closed_.is_set(); } ///< No more writes will go out.
-  bool closing() const noexcept { return closing_; }              ///< close() was called.
+  bool closing() const noexcept { return closing_; }                     ///< close() was called.
   std::size_t write_buffer_size() const noexcept { return out_.size(); } ///< Not sent yet.
   /// The pause/resume marks (asyncio's defaults: 64 KiB, a quarter of that).
   void set_write_buffer_limits(std::size_t high, std::size_t low);

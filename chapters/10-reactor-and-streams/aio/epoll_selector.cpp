@@ -107,8 +107,7 @@ void IoWatch::ready(std::uint32_t events) noexcept {
 // selector watches like any socket. (asyncio does the same with signal.set_wakeup_fd.)
 class EpollSelector::Signals final : public IoWatch {
 public:
-  Signals(EpollSelector& selector, int read_end, int write_end)
-      : IoWatch(selector, read_end), write_end_(write_end) {
+  Signals(EpollSelector& selector, int read_end, int write_end) : IoWatch(selector, read_end), write_end_(write_end) {
     pipe_write_end = write_end;
   }
   ~Signals() override {
@@ -162,7 +161,8 @@ private:
   static void on_signal(int signum) {
     const int saved = errno;
     const auto byte = static_cast<unsigned char>(signum);
-    if (pipe_write_end >= 0) [[maybe_unused]] auto ignored = ::write(pipe_write_end, &byte, 1);
+    if (pipe_write_end >= 0) [[maybe_unused]]
+      auto ignored = ::write(pipe_write_end, &byte, 1);
     errno = saved;
   }
 
@@ -197,10 +197,12 @@ EpollSelector::EpollSelector() {
 }
 
 EpollSelector::~EpollSelector() {
-  signals_.reset(); // the handlers the process had before come back
+  signals_.reset();           // the handlers the process had before come back
   while (first_ != nullptr) { // still registered: nobody closed it before the loop ended
     IoWatch& watch = *first_;
-    report({Pitfall::left_open, watch.describe() + " was left open when its event loop ended", {},
+    report({Pitfall::left_open,
+            watch.describe() + " was left open when its event loop ended",
+            {},
             "close every stream (writer.close(), then co_await writer.wait_closed()) and every server "
             "(server.close()) before the main coroutine returns"});
     watch.close_fd();
@@ -246,7 +248,7 @@ void EpollSelector::remove(IoWatch& watch) noexcept {
 
 // [select]
 std::size_t EpollSelector::select(EventLoop& loop, std::optional<Duration> timeout) {
-  int ms = -1; // no timeout: until an event or a wake-up
+  int ms = -1;   // no timeout: until an event or a wake-up
   if (timeout) { // rounded up: a timer's wait never ends before its deadline
     const auto up = std::chrono::ceil<std::chrono::milliseconds>(std::max(Duration::zero(), *timeout)).count();
     ms = up > INT_MAX ? INT_MAX : static_cast<int>(up);

@@ -108,7 +108,7 @@ protected:
   virtual void on_writable() noexcept { writing.wake(); }
 
 public:
-  detail::IoWaiter reading{*this, "be readable"};  ///< A task waiting to read.
+  detail::IoWaiter reading{*this, "be readable"}; ///< A task waiting to read.
   detail::IoWaiter writing{*this, "be writable"}; ///< A task waiting to write (or to connect).
 
 private:
@@ -209,7 +209,8 @@ private:
 namespace detail {
 template <class P>
 void IoWaiter::wait(std::coroutine_handle<P> awaiting) {
-  PromiseBase& task = PromiseBase::suspending(promise_of(awaiting), "only a coroutine running in a task can wait on a socket");
+  PromiseBase& task =
+      PromiseBase::suspending(promise_of(awaiting), "only a coroutine running in a task can wait on a socket");
   task_ = &task;
   watch_.selector().add_source();
   task.park(*this); // cancelled already: it leaves at once

@@ -100,14 +100,12 @@ private:
   // say so, stop accepting for a second, then try again; meanwhile the kernel queues clients.
   void out_of_resources(int error) noexcept {
     try {
-      loop_.call_exception_handler(
-          {"socket.accept() out of system resource: " + OSError(error, "accept").code().message() +
-               "; accepting again in 1 s",
-           std::make_exception_ptr(OSError(error, "accept")),
-           {}});
+      loop_.call_exception_handler({"socket.accept() out of system resource: " +
+                                        OSError(error, "accept").code().message() + "; accepting again in 1 s",
+                                    std::make_exception_ptr(OSError(error, "accept")),
+                                    {}});
       retry_ = loop_.call_later(std::chrono::seconds(1), [this] { accept_all(); });
-    } catch (...) {
-    }
+    } catch (...) {}
   }
   // [accept]
 
@@ -129,8 +127,8 @@ private:
     if (!task.cancelled() && task.exception() != nullptr) {
       at->writer.close();
       loop_.call_exception_handler(
-          {"unhandled exception in the client handler '" + std::string(task.coroutine().name()) + "'",
-           task.exception(), task.coroutine()});
+          {"unhandled exception in the client handler '" + std::string(task.coroutine().name()) + "'", task.exception(),
+           task.coroutine()});
     }
     clients_.erase(at);
     idle_check();

@@ -49,7 +49,7 @@ public:
 
   /// A server of `state` (start_server makes them).
   explicit Server(std::shared_ptr<detail::ServerState> state) noexcept : state_(std::move(state)) {}
-  Server(Server&&) noexcept = default;             ///< Takes it over.
+  Server(Server&&) noexcept = default; ///< Takes it over.
   Server& operator=(Server&&) = delete;
   ~Server();
 
@@ -60,9 +60,9 @@ private:
 // [start-server]
 /// How a server listens. Every field has a default.
 struct ServerOptions {
-  int backlog = 100;                                  ///< The kernel's queue of connections not accepted yet.
-  std::size_t limit = StreamReader::default_limit;   ///< Each client's StreamReader limit.
-  bool reuse_address = true;                          ///< SO_REUSEADDR, as asyncio sets on Unix.
+  int backlog = 100;                               ///< The kernel's queue of connections not accepted yet.
+  std::size_t limit = StreamReader::default_limit; ///< Each client's StreamReader limit.
+  bool reuse_address = true;                       ///< SO_REUSEADDR, as asyncio sets on Unix.
 };
 
 /// Listens on `host` and `port` (0: a free port, see sockets()) and runs `handler` as a task

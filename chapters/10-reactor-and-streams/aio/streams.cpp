@@ -115,7 +115,8 @@ Address to_address(const SocketAddress& address) {
   }
   if (family == AF_UNIX) {
     const auto* un = reinterpret_cast<const sockaddr_un*>(address.storage);
-    const std::size_t room = address.length > offsetof(sockaddr_un, sun_path) ? address.length - offsetof(sockaddr_un, sun_path) : 0;
+    const std::size_t room =
+        address.length > offsetof(sockaddr_un, sun_path) ? address.length - offsetof(sockaddr_un, sun_path) : 0;
     return {std::string(un->sun_path, ::strnlen(un->sun_path, room)), 0};
   }
   return {"?", 0};
@@ -263,7 +264,7 @@ void Connection::write(std::string_view bytes) {
   if (closing_) throw std::logic_error("write() after close(): the connection is closing");
   if (eof_wanted_) throw std::logic_error("write() after write_eof(): this end of the stream is closed");
   if (bytes.empty() || lost()) return; // lost: drain() tells the writer
-  if (out_.empty() && writable()) { // try the kernel first: in steady state nothing is buffered
+  if (out_.empty() && writable()) {    // try the kernel first: in steady state nothing is buffered
     const ssize_t n = ::send(fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL); // never SIGPIPE
     if (n == static_cast<ssize_t>(bytes.size())) return;
     if (n >= 0) {
@@ -401,9 +402,7 @@ detail::ReadOp StreamReader::readuntil(std::string_view separator) {
   return {*connection_, {detail::Want::until, 0, separator}, "readuntil()"};
 }
 
-detail::ReadLine StreamReader::readline() {
-  return {*connection_, {detail::Want::until, 0, "\n"}, "readline()"};
-}
+detail::ReadLine StreamReader::readline() { return {*connection_, {detail::Want::until, 0, "\n"}, "readline()"}; }
 
 detail::ReadInto StreamReader::read_into(std::span<char> into) { return {*connection_, into}; }
 

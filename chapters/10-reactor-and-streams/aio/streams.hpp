@@ -126,8 +126,7 @@ public:
   // [reader]
 
   /// A reader of `connection` (open_connection and start_server make them).
-  explicit StreamReader(std::shared_ptr<detail::Connection> connection) noexcept
-      : connection_(std::move(connection)) {}
+  explicit StreamReader(std::shared_ptr<detail::Connection> connection) noexcept : connection_(std::move(connection)) {}
 
 private:
   std::shared_ptr<detail::Connection> connection_;
@@ -177,8 +176,7 @@ public:
   // [writer]
 
   /// A writer of `connection` (open_connection and start_server make them).
-  explicit StreamWriter(std::shared_ptr<detail::Connection> connection) noexcept
-      : connection_(std::move(connection)) {}
+  explicit StreamWriter(std::shared_ptr<detail::Connection> connection) noexcept : connection_(std::move(connection)) {}
 
 private:
   std::shared_ptr<detail::Connection> connection_;

@@ -41,16 +41,16 @@ AIO_TEST_CASE("Demo pizza: 10 concurrent orders all arrive after 2.00 s, then SI
 AIO_TEST_CASE("Demo echo: three lines echoed, then both ends close", "[ch10][demos]") {
   aio::VirtualClock clock;
   CHECK(output_of([&] { aio::demos::echo(clock); }) == "echoed: hello\n"
-                                                        "echoed: asyncio in C++\n"
-                                                        "echoed: bye\n"
-                                                        "the server closed its end too (0 more bytes)\n");
+                                                       "echoed: asyncio in C++\n"
+                                                       "echoed: bye\n"
+                                                       "the server closed its end too (0 more bytes)\n");
 }
 
 AIO_TEST_CASE("Demo line_protocol: one readline per command, one line per answer", "[ch10][demos]") {
   aio::VirtualClock clock;
   CHECK(output_of([&] { aio::demos::line_protocol(clock); }) == "ADD 2 3 -> 5\n"
-                                                                 "UPPER streams have lines -> STREAMS HAVE LINES\n"
-                                                                 "FLY -> ERROR unknown command 'FLY'\n"
-                                                                 "QUIT -> BYE\n"
-                                                                 "at the end of the stream: true\n");
+                                                                "UPPER streams have lines -> STREAMS HAVE LINES\n"
+                                                                "FLY -> ERROR unknown command 'FLY'\n"
+                                                                "QUIT -> BYE\n"
+                                                                "at the end of the stream: true\n");
 }

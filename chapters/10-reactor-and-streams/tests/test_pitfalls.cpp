@@ -49,8 +49,8 @@ TEST_CASE("Pitfall: a writer that never drains is reported once its buffer passe
   test10::run_io(main());
   REQUIRE(sink.count(aio::Pitfall::unbounded_buffer) == 1); // once per connection, not once per write
   const aio::PitfallReport report = sink.reports().front();
-  CHECK_THAT(report.summary, Contains("the write buffer of the connection to 127.0.0.1:") &&
-                                 Contains("the writer never waits for it"));
+  CHECK_THAT(report.summary,
+             Contains("the write buffer of the connection to 127.0.0.1:") && Contains("the writer never waits for it"));
   CHECK_THAT(report.fix, Contains("co_await writer.drain()"));
 }
 

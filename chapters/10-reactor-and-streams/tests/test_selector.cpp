@@ -40,7 +40,8 @@ struct WatchedPair {
   ~WatchedPair() { ::close(other); }
   static int make(int& other) {
     int ends[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0) throw std::runtime_error("socketpair");
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0)
+      throw std::runtime_error("socketpair");
     other = ends[1];
     return ends[0];
   }
@@ -87,7 +88,8 @@ AIO_TEST_CASE("EpollSelector: an open connection nobody reads is no reason to wa
   CHECK(sink.count(aio::Pitfall::deadlock) == 1);
 }
 
-AIO_TEST_CASE("EpollSelector: a loop asleep in epoll_wait wakes for call_soon_threadsafe", "[ch10][selector][threads]") {
+AIO_TEST_CASE("EpollSelector: a loop asleep in epoll_wait wakes for call_soon_threadsafe",
+              "[ch10][selector][threads]") {
   aio::EpollSelector selector;
   WatchedPair pair(selector); // something to wait for, so the loop sleeps without a timeout
   pair.watch.not_readable();
@@ -210,11 +212,11 @@ AIO_TEST_CASE("EpollSelector: 1,000 echo round trips cost one epoll_wait per hop
     co_return waits;
   };
   const std::uint64_t waits = run_io(main());
-  CHECK(waits >= 1000);  // the data has to come through the kernel: at least one wait per round trip
+  CHECK(waits >= 1000); // the data has to come through the kernel: at least one wait per round trip
   CHECK(waits <= 2000); // and no more than one per hop (client to server, server to client)
 }
 
-AIO_TEST_CASE("EpollSelector: a signal handler runs on the loop; removing it restores the process's own",
+AIO_TEST_CASE("EpollSelector: a signal handler runs on the loop, and removing it restores the process's own",
               "[ch10][selector][signals]") {
   const auto main = []() -> Task<std::vector<std::string>> {
     auto& selector = aio::EpollSelector::of_running_loop("the test");
@@ -251,7 +253,8 @@ AIO_TEST_CASE("EpollSelector: a connection still open when its loop ends is repo
     aio::run(main(), {.selector = &selector});
   }
   REQUIRE(sink.count(aio::Pitfall::left_open) == 1);
-  CHECK_THAT(sink.reports().front().summary, Catch::Matchers::Matches("the connection to 127\\.0\\.0\\.1:[0-9]+ was left "
-                                                                     "open when its event loop ended"));
+  CHECK_THAT(sink.reports().front().summary,
+             Catch::Matchers::Matches("the connection to 127\\.0\\.0\\.1:[0-9]+ was left "
+                                      "open when its event loop ended"));
   CHECK(kept->second.fd() == -1); // closed by the selector on its way out
 }

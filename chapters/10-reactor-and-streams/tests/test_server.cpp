@@ -42,8 +42,7 @@ Task<> echo_lines(aio::StreamReader reader, aio::StreamWriter writer) {
     }
   } catch (const aio::LimitOverrunError&) {
     writer.write("ERROR line too long\n");
-  } catch (const aio::ConnectionResetError&) {
-  }
+  } catch (const aio::ConnectionResetError&) {}
   writer.close();
   co_await writer.wait_closed();
 }
@@ -65,7 +64,7 @@ Task<int> echo_client(std::uint16_t port, int id, int count) {
 
 } // namespace
 
-AIO_TEST_CASE("Server: port 0 picks a free port; each client gets a handler with its own streams",
+AIO_TEST_CASE("Server: port 0 picks a free port and each client gets a handler with its own streams",
               "[ch10][server][asyncio]") {
   const auto main = []() -> Task<std::vector<std::string>> {
     std::vector<std::string> got;
@@ -116,9 +115,10 @@ AIO_TEST_CASE("Server: a handler's exception goes to the loop's exception handle
     co_return rest.empty() ? "the end of the stream" : rest;
   };
   aio::EpollSelector selector;
-  const std::string seen = aio::run(main(), {.selector = &selector, .on_exception = [&](aio::EventLoop&, const aio::ExceptionContext& context) {
-                                               handled.push_back(context.message + ": " + aio::message_of(context.error));
-                                             }});
+  const std::string seen = aio::run(
+      main(), {.selector = &selector, .on_exception = [&](aio::EventLoop&, const aio::ExceptionContext& context) {
+                 handled.push_back(context.message + ": " + aio::message_of(context.error));
+               }});
   CHECK(seen == "the end of the stream");
   REQUIRE(handled.size() == 1);
   CHECK_THAT(handled[0], Catch::Matchers::StartsWith("unhandled exception in the client handler") &&
@@ -146,7 +146,8 @@ AIO_TEST_CASE("Server: close() while handlers run: no new client gets in, the ru
     const std::string refused = co_await throws<aio::ConnectionRefusedError>(aio::open_connection("127.0.0.1", port));
     got.push_back(refused.starts_with("threw") ? "a new client is refused" : refused);
     co_await server.wait_closed(); // the handler still had 4 s to go
-    got.push_back("wait_closed returned at " + aio::seconds_text(aio::EventLoop::get_running_loop().time().time_since_epoch()));
+    got.push_back("wait_closed returned at " +
+                  aio::seconds_text(aio::EventLoop::get_running_loop().time().time_since_epoch()));
     got.push_back(co_await reader.read());
     writer.close();
     co_return got;
@@ -181,8 +182,9 @@ AIO_TEST_CASE("Server: close_clients() ends every client's stream: a graceful sh
   CHECK(run_io(main()) == std::vector<int>{2, 2, 2});
 }
 
-AIO_TEST_CASE("Server: serve_forever() returns once the server is closed; cancelled, it closes it and ends cancelled",
-              "[ch10][server][asyncio]") {
+AIO_TEST_CASE(
+    "Server: serve_forever() returns once the server is closed, and cancelled it closes it and ends cancelled",
+    "[ch10][server][asyncio]") {
   aio::VirtualClock clock;
   const auto main = []() -> Task<std::vector<std::string>> {
     std::vector<std::string> got;
@@ -228,7 +230,7 @@ AIO_TEST_CASE("Server: 1,000 clients at once, 100 messages each: every byte come
   CHECK(run_io(main()) == std::vector<int>(1000, 100));
 }
 
-AIO_TEST_CASE("Server: 200 clients send garbage, overlong lines, half a line, or reset; the 50 others lose nothing",
+AIO_TEST_CASE("Server: 200 clients send garbage, overlong lines, half a line, or reset, and the 50 others lose nothing",
               "[ch10][server][faults]") {
   const auto main = []() -> Task<std::vector<int>> {
     aio::Server server = co_await aio::start_server(echo_lines, "127.0.0.1", 0, {.backlog = 512});
@@ -236,10 +238,10 @@ AIO_TEST_CASE("Server: 200 clients send garbage, overlong lines, half a line, or
     const auto misbehave = [](std::uint16_t to, int kind) -> Task<> {
       test10::RawSocket raw(to);
       switch (kind % 4) {
-      case 0: raw.send(std::string(3000, '\x7f') + "\x01\x02"); break;       // garbage without a line end
-      case 1: raw.send(std::string(100 * 1024, 'x')); break;                  // a line over the limit
-      case 2: raw.send("half a li"); break;                                   // then gone, mid-line
-      default: break;                                                         // connects, says nothing
+      case 0: raw.send(std::string(3000, '\x7f') + "\x01\x02"); break; // garbage without a line end
+      case 1: raw.send(std::string(100 * 1024, 'x')); break;           // a line over the limit
+      case 2: raw.send("half a li"); break;                            // then gone, mid-line
+      default: break;                                                  // connects, says nothing
       }
       co_await aio::sleep(std::chrono::milliseconds(kind % 7)); // they vanish at different moments
       if (kind % 2 == 0) {
@@ -297,7 +299,9 @@ AIO_TEST_CASE("Server: out of file descriptors (EMFILE), it says so, keeps its c
     co_return got;
   };
   const std::vector<std::string> got =
-      aio::run(main(), {.clock = &clock, .selector = &selector, .on_exception = [&](aio::EventLoop&, const aio::ExceptionContext& context) {
+      aio::run(main(), {.clock = &clock,
+                        .selector = &selector,
+                        .on_exception = [&](aio::EventLoop&, const aio::ExceptionContext& context) {
                           handled.push_back(context.message);
                         }});
   CHECK(got == std::vector<std::string>{"0 clients accepted while out of fds", "are you there?\n", "are you there?\n",

@@ -60,8 +60,8 @@ AIO_TEST_CASE("Streams: read, readline, readexactly and readuntil each take what
     got.push_back(reader.at_eof() ? "at eof" : "not at eof");
     co_return got;
   };
-  CHECK(run_io(body()) == std::vector<std::string>{"line one\n", "line two\n", "ABCDEF", "rest--END--", "ta", "il",
-                                                   "", "", "at eof"});
+  CHECK(run_io(body()) ==
+        std::vector<std::string>{"line one\n", "line two\n", "ABCDEF", "rest--END--", "ta", "il", "", "", "at eof"});
 }
 
 AIO_TEST_CASE("Streams: read(0) returns at once, read(n) gives what is there without waiting for n",
@@ -120,7 +120,7 @@ AIO_TEST_CASE("Streams: a 1 MiB line against the 64 KiB limit: readuntil throws 
       CHECK(std::string(error.what()).find("chunk") != std::string::npos);
       CHECK(error.consumed() > 0);
     }
-    CHECK(reader.buffered() > aio::StreamReader::default_limit); // the bytes stay: nothing was lost
+    CHECK(reader.buffered() > aio::StreamReader::default_limit);     // the bytes stay: nothing was lost
     CHECK(reader.buffered() < 3 * aio::StreamReader::default_limit); // and reading stopped near the limit
     // readline drops what it holds of the long line and says so, each time, until the line's
     // end has gone by (as asyncio's readline does); then the next line reads.
@@ -334,8 +334,7 @@ AIO_TEST_CASE("Streams: write after close() or write_eof() is a mistake, said at
   run_io(body());
 }
 
-AIO_TEST_CASE("Streams: close() sends what is buffered first, even when every handle is dropped",
-              "[ch10][streams]") {
+AIO_TEST_CASE("Streams: close() sends what is buffered first, even when every handle is dropped", "[ch10][streams]") {
   const auto body = []() -> Task<bool> {
     Pair pair = co_await tcp_pair();
     const int tiny = 4096;
@@ -386,7 +385,7 @@ AIO_TEST_CASE("Streams: IPv6 loopback and Unix sockets work as TCP on 127.0.0.1 
   CHECK(run_io(body()) == std::vector<std::string>{"over IPv6\n", "over a Unix socket\n", "socket file removed"});
 }
 
-AIO_TEST_CASE("Streams: connecting where nobody listens: ConnectionRefusedError; a host name: a clear error",
+AIO_TEST_CASE("Streams: connecting where nobody listens: ConnectionRefusedError, and a host name gets a clear error",
               "[ch10][streams][errors]") {
   const auto body = []() -> Task<> {
     std::uint16_t free_port = 0;
@@ -395,11 +394,11 @@ AIO_TEST_CASE("Streams: connecting where nobody listens: ConnectionRefusedError;
       aio::Server server = co_await aio::start_server(nothing, "127.0.0.1", 0);
       free_port = server.sockets().at(0).port;
     } // closed: nobody listens there now
-    const std::string refused = co_await throws<aio::ConnectionRefusedError>(aio::open_connection("127.0.0.1", free_port));
+    const std::string refused =
+        co_await throws<aio::ConnectionRefusedError>(aio::open_connection("127.0.0.1", free_port));
     CHECK_THAT(refused, Catch::Matchers::StartsWith("threw: connect to 127.0.0.1:"));
     CHECK_THROWS_WITH(aio::open_connection("example.com", 80),
-                      Catch::Matchers::Contains("is not a numeric address") &&
-                          Catch::Matchers::Contains("chapter 11"));
+                      Catch::Matchers::Contains("is not a numeric address") && Catch::Matchers::Contains("chapter 11"));
   };
   run_io(body());
 }
