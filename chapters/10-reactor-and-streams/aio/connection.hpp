@@ -23,6 +23,7 @@ struct Address {
   std::uint16_t port; ///< 0 for a Unix socket.
   /// "127.0.0.1:8000", "[::1]:8000", or the path.
   std::string to_string() const;
+  /// The same host and port.
   bool operator==(const Address&) const = default;
 };
 
@@ -54,9 +55,11 @@ private:
 
 /// What a read waits for.
 struct Want {
-  enum Kind : unsigned char { some, all, exactly, until } kind = some; ///< Any bytes; EOF; n bytes; a separator.
-  std::size_t n = 0;                                                   ///< For `exactly`.
-  std::string_view separator;                                          ///< For `until`.
+  /// Any bytes; everything until the end; n bytes; up to a separator.
+  enum Kind : unsigned char { some, all, exactly, until };
+  Kind kind = some;           ///< Which of them.
+  std::size_t n = 0;          ///< For `exactly`.
+  std::string_view separator; ///< For `until`.
 };
 
 // [connection]

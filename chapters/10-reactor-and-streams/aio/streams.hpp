@@ -42,9 +42,9 @@ public:
   std::string await_resume() { return connection_.take(want_); }
 
 protected:
-  Connection& connection_;
-  Want want_;
-  const char* what_;
+  Connection& connection_; ///< What it reads.
+  Want want_;              ///< What it waits for.
+  const char* what_;       ///< The call, for errors: "readline()".
 };
 // [read-op]
 

@@ -62,7 +62,8 @@ int main() {
     char c;
     while (::read(0, &c, 1) > 0) {}
     std::_Exit(0);
-  }).detach();
+  })
+      .detach();
   accept(acceptor);
   context.run();
 }

@@ -24,8 +24,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <iostream>
+#include <iterator>
 #include <new>
 #include <optional>
 #include <sstream>
@@ -285,7 +285,8 @@ std::optional<std::string> build_asio(const std::string& self) {
   const std::string source = AIO_BENCH_SOURCE_DIR "/asio_echo.cpp";
   const std::string binary = self.substr(0, self.rfind('/') + 1) + "asio_echo";
   if (::access("/usr/include/boost/asio.hpp", R_OK) != 0) return std::nullopt;
-  struct stat src {}, bin {};
+  struct stat src {
+  }, bin{};
   if (::stat(binary.c_str(), &bin) == 0 && ::stat(source.c_str(), &src) == 0 && bin.st_mtime >= src.st_mtime)
     return binary;
   std::fprintf(stderr, "ch10_bench: building the Asio echo server ...\n");
@@ -338,7 +339,8 @@ int main(int argc, char** argv) {
     std::printf("\n");
     char row[256];
     int at = std::snprintf(row, sizeof row, "%-36s", ("server CPU us, " + label).c_str());
-    for (auto& figures : cpus) at += std::snprintf(row + at, sizeof row - static_cast<std::size_t>(at), " %12.2f", median(figures));
+    for (auto& figures : cpus)
+      at += std::snprintf(row + at, sizeof row - static_cast<std::size_t>(at), " %12.2f", median(figures));
     cpu_rows.push_back(row);
     at = std::snprintf(row, sizeof row, "%-36s", ("  of which in the kernel, " + label).c_str());
     for (auto& figures : kernels)

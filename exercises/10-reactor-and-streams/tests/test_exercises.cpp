@@ -138,7 +138,7 @@ AIO_TEST_CASE("10.1 serve_kv: two clients share one store, commands sent togethe
         std::vector<std::string>{"OK\n", "OK\n", "VALUE 1\n", "VALUE 2\n", "DELETED\n", "NOT_FOUND\n"});
 }
 
-AIO_TEST_CASE("10.1 serve_kv: a line over the limit is refused and closes only that client; a client that ends its "
+AIO_TEST_CASE("10.1 serve_kv: a line over the limit is refused and closes only that client, and a client that ends its "
               "stream ends its handler",
               "[ex10.1]") {
   const auto main = []() -> Task<std::vector<std::string>> {
