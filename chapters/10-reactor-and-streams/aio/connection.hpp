@@ -97,9 +97,15 @@ public:
   std::size_t limit() const noexcept { return limit_; }        ///< The line limit.
 
   // writing (StreamWriter)
-  void write(std::string_view bytes);                                    ///< Sends, or buffers the rest.
-  void write_eof();                                                      ///< Half-closes once flushed.
-  void close() noexcept;                                                 ///< Closes once flushed.
+  void write(std::string_view bytes); ///< Sends, or buffers the rest.
+  void write_eof();                   ///< Half-closes once flushed.
+  void close() noexcept;              ///< Closes once flushed.
+  /// Closes it for its server (close_clients()): the handler's later writes are dropped and its
+  /// drain() says the connection is lost, as if the peer had gone, instead of a logic_error.
+  void end() noexcept {
+    ended_ = true;
+    close();
+  }
   bool paused() const noexcept { return paused_; }                       ///< Above the high-water mark.
   bool lost() const noexcept { return error_ != 0 || closed_.is_set(); } ///< No more writes will go out.
   bool closing() const noexcept { return closing_; }                     ///< close() was called.
@@ -137,6 +143,7 @@ private:
   bool eof_wanted_ = false;
   bool closing_ = false;
   bool reported_ = false; // the undrained-writer pitfall, once
+  bool ended_ = false;    // closed by its server, not by its handler
   WaitQueue drainers_{"a StreamWriter's drain()"};
   Event closed_;
   std::shared_ptr<Connection> self_; // closing with bytes still to send: it lives until they are

@@ -46,7 +46,7 @@ public:
   }
 
   void close_clients() {
-    for (Client& client : clients_) client.writer.close();
+    for (Client& client : clients_) client.connection->end();
   }
 
   std::string describe() const override {
@@ -66,7 +66,7 @@ public:
 
 private:
   struct Client {
-    StreamWriter writer;
+    std::shared_ptr<Connection> connection;
     Task<> handler;
   };
 
@@ -85,7 +85,11 @@ private:
         } else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
           out_of_resources(errno);
           return;
-        } // else the client left before we took it (ECONNABORTED...): the next one
+        } else if (errno != ECONNABORTED && errno != EINTR && errno != EPROTO && errno != EPERM) {
+          failed_accept(errno); // not a client's doing: say so, and stop until the next edge
+          not_readable();
+          return;
+        } // else the client left before we took it: the next one
         continue;
       }
       try {
@@ -109,12 +113,17 @@ private:
   }
   // [accept]
 
+  void failed_accept(int error) noexcept {
+    try {
+      loop_.call_exception_handler({"socket.accept() failed", std::make_exception_ptr(OSError(error, "accept")), {}});
+    } catch (...) {}
+  }
+
   void start_client(int fd) {
     no_delay(fd);
-    auto [reader, writer] = make_streams(selector(), fd, options_.limit);
-    StreamWriter kept = writer;
-    Task<> handler = create_task(handler_(std::move(reader), std::move(writer)));
-    clients_.push_back({std::move(kept), std::move(handler)});
+    auto connection = std::make_shared<Connection>(selector(), fd, options_.limit);
+    Task<> handler = create_task(handler_(StreamReader(connection), StreamWriter(connection)));
+    clients_.push_back({std::move(connection), std::move(handler)});
     auto at = std::prev(clients_.end());
     at->handler.add_done_callback([weak = weak_from_this(), at](PromiseBase& task) {
       if (auto self = weak.lock()) self->finished(at, task);
@@ -125,7 +134,7 @@ private:
   // client_connected_cb"), and its connection is closed.
   void finished(std::list<Client>::iterator at, PromiseBase& task) {
     if (!task.cancelled() && task.exception() != nullptr) {
-      at->writer.close();
+      at->connection->close();
       loop_.call_exception_handler(
           {"unhandled exception in the client handler '" + std::string(task.coroutine().name()) + "'", task.exception(),
            task.coroutine()});

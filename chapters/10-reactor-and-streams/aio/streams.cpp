@@ -261,6 +261,7 @@ void Connection::throw_lost() const {
 
 // [write]
 void Connection::write(std::string_view bytes) {
+  if (ended_) return; // its server closed it: as a lost connection, drain() says so
   if (closing_) throw std::logic_error("write() after close(): the connection is closing");
   if (eof_wanted_) throw std::logic_error("write() after write_eof(): this end of the stream is closed");
   if (bytes.empty() || lost()) return; // lost: drain() tells the writer
@@ -297,8 +298,8 @@ void Connection::write(std::string_view bytes) {
 
 // [flush]
 void Connection::on_writable() noexcept {
-  if (!out_.empty()) flush();
-  writing.wake(); // a task waiting to connect
+  writing.wake();             // a task waiting to connect
+  if (!out_.empty()) flush(); // last: a close that was waiting for the flush may destroy this
 }
 
 void Connection::flush() noexcept {

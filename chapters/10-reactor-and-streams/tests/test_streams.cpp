@@ -223,6 +223,9 @@ AIO_TEST_CASE("Streams: a slow reader: drain() keeps the writer's buffer below t
     auto& reader = pair.client.first;
     auto& writer = pair.server.second;
     constexpr std::size_t chunk = 8 * 1024, total = 4 * 1024 * 1024;
+    const int small = 16 * 1024; // small kernel buffers: the writer's own buffer fills at once
+    ::setsockopt(writer.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    ::setsockopt(pair.client.second.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     std::size_t most = 0;
     const auto produce = [&]() -> Task<> {
       for (std::size_t sent = 0; sent < total; sent += chunk) {
@@ -233,15 +236,18 @@ AIO_TEST_CASE("Streams: a slow reader: drain() keeps the writer's buffer below t
       writer.close();
     };
     Task<> producer = aio::create_task(produce());
-    std::string got;
+    std::size_t got = 0;
+    bool intact = true;
     while (true) {
-      std::string part = co_await reader.read(4096);
+      const std::string part = co_await reader.read(4096);
       if (part.empty()) break;
-      got += part;
+      intact = intact && part == pattern(part.size(), got); // checked as it comes: no long step
+      got += part.size();
       co_await aio::sleep(1ms); // a slow consumer
     }
     co_await producer;
-    CHECK(got == pattern(total));
+    CHECK(got == total);
+    CHECK(intact);
     CHECK(most > 0);                  // the kernel's buffers filled: the writer had to buffer
     CHECK(most <= 64 * 1024 + chunk); // but never more than the mark and one write
   };
@@ -407,4 +413,26 @@ AIO_TEST_CASE("Streams: a loop without an EpollSelector says how to get one", "[
   const auto body = []() -> Task<> { (void)co_await aio::open_connection("127.0.0.1", 9); };
   CHECK_THROWS_WITH(aio::run(body()), Catch::Matchers::Contains("needs a loop that waits on sockets") &&
                                           Catch::Matchers::Contains("aio::EpollSelector selector;"));
+}
+
+AIO_TEST_CASE("Streams: writing to a peer that has closed never raises SIGPIPE: drain() says the connection is lost",
+              "[ch10][streams][faults]") {
+  const auto body = []() -> Task<std::string> {
+    Pair pair = co_await tcp_pair();
+    pair.server.second.close(); // the peer is gone; its kernel answers our next bytes with a reset
+    co_await pair.server.second.wait_closed();
+    const std::string chunk(64 * 1024, 'x');
+    for (int i = 0; i < 1000; ++i) { // sooner or later send() fails with EPIPE: no signal, an error
+      pair.client.second.write(chunk);
+      try {
+        co_await pair.client.second.drain();
+      } catch (const aio::ConnectionResetError& error) {
+        pair.client.second.close();
+        co_return std::string("drain: ") + error.what();
+      }
+      co_await aio::sleep(0s);
+    }
+    co_return "the writes never failed";
+  };
+  CHECK_THAT(run_io(body()), Catch::Matchers::StartsWith("drain: Connection lost"));
 }

@@ -338,6 +338,8 @@ AIO_TEST_CASE("10.3 proxy: a slow client: 16 MiB arrive intact and the proxy nev
   const auto main = []() -> Task<std::string> {
     constexpr std::size_t chunk = 64 * 1024, total = 16 * 1024 * 1024;
     const auto firehose = [](aio::StreamReader, aio::StreamWriter writer) -> Task<> {
+      const int small = 64 * 1024; // the kernel holds little: drain() waits soon, and often
+      ::setsockopt(writer.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
       for (std::size_t sent = 0; sent < total; sent += chunk) {
         writer.write(pattern(chunk, sent));
         co_await writer.drain();
