@@ -191,22 +191,26 @@ Server::~Server() {
 }
 
 std::vector<Address> Server::sockets() const {
-  if (!state_->serving()) return {};
+  if (!state_ || !state_->serving()) return {};
   return {detail::socket_name(state_->fd(), false)};
 }
 bool Server::is_serving() const noexcept { return state_ && state_->serving(); }
 std::size_t Server::connections() const noexcept { return state_ ? state_->connections() : 0; }
-void Server::close() { state_->close(); }
-void Server::close_clients() { state_->close_clients(); }
+void Server::close() {
+  if (state_) state_->close();
+}
+void Server::close_clients() {
+  if (state_) state_->close_clients();
+}
 
 Task<> Server::wait_closed() {
   const auto state = state_; // alive while we wait, even if the Server is dropped
-  co_await state->idle().wait();
+  if (state) co_await state->idle().wait();
 }
 
 Task<> Server::serve_forever() {
   const auto state = state_;
-  if (!state->serving()) throw std::logic_error("serve_forever(): the server is closed");
+  if (!state || !state->serving()) throw std::logic_error("serve_forever(): the server is closed");
   bool cancelled = false;
   try {
     co_await state->closed().wait();
