@@ -346,15 +346,16 @@ int main(int argc, char** argv) {
         kernels[i].push_back(figures.kernel_us);
       }
     const std::string label = std::to_string(connections) + (connections == 1 ? " connection" : " connections");
+    const std::string short_label = std::to_string(connections) + (connections == 1 ? " conn." : " conns.");
     std::printf("%-36s", label.c_str());
     for (auto& figures : rates) std::printf(" %12.0f", median(figures));
     std::printf("\n");
     char row[256];
-    int at = std::snprintf(row, sizeof row, "%-36s", ("server CPU us, " + label).c_str());
+    int at = std::snprintf(row, sizeof row, "%-36s", ("server CPU us, " + short_label).c_str());
     for (auto& figures : cpus)
       at += std::snprintf(row + at, sizeof row - static_cast<std::size_t>(at), " %12.2f", median(figures));
     cpu_rows.push_back(row);
-    at = std::snprintf(row, sizeof row, "%-36s", ("  of which in the kernel, " + label).c_str());
+    at = std::snprintf(row, sizeof row, "%-36s", ("  of which in the kernel, " + short_label).c_str());
     for (auto& figures : kernels)
       at += std::snprintf(row + at, sizeof row - static_cast<std::size_t>(at), " %12.2f", median(figures));
     cpu_rows.push_back(row);
