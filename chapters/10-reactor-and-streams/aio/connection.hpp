@@ -123,7 +123,10 @@ public:
 private:
   void on_readable() noexcept override;
   void on_writable() noexcept override;
-  void orphaned() noexcept override { self_.reset(); }
+  void orphaned() noexcept override { // its selector is going: never touch it again
+    pending_ = false;
+    self_.reset(); // (may destroy this: last)
+  }
   void flush() noexcept;
   void lose(int error) noexcept;
   void finish_close() noexcept;

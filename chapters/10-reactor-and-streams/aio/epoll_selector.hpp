@@ -203,7 +203,6 @@ private:
   std::uint64_t waits_ = 0;
   IoWatch* first_ = nullptr; // every registered watch, for the report at destruction
   std::unique_ptr<Signals> signals_;
-  friend class detail::IoWaiter;
 };
 
 namespace detail {

@@ -2,9 +2,7 @@
 // _accept_connection does, and each client's handler is a task.
 #include "aio/server.hpp"
 
-#include "aio/diagnostics.hpp"
 #include "aio/event_loop.hpp"
-#include "aio/registry.hpp"
 
 #include <cerrno>
 #include <chrono>

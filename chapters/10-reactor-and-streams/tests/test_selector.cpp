@@ -258,3 +258,28 @@ AIO_TEST_CASE("EpollSelector: a connection still open when its loop ends is repo
                                       "open when its event loop ended"));
   CHECK(kept->second.fd() == -1); // closed by the selector on its way out
 }
+
+AIO_TEST_CASE("EpollSelector: a connection left open with bytes still to send outlives its selector safely",
+              "[ch10][selector][pitfalls]") {
+  aio::testing::RecordingSink sink;
+  aio::ScopedSink scoped(sink);
+  std::optional<aio::Streams> kept, peer;                 // both ends outlive the loop; the peer never reads
+  auto selector = std::make_unique<aio::EpollSelector>(); // on the heap: a use after free shows
+  {
+    const auto main = [&]() -> Task<> {
+      test10::Pair pair = co_await test10::tcp_pair();
+      kept.emplace(std::move(pair.client));
+      peer.emplace(std::move(pair.server));
+      const int tiny = 4096;
+      ::setsockopt(kept->second.fd(), SOL_SOCKET, SO_SNDBUF, &tiny, sizeof tiny);
+      ::setsockopt(peer->second.fd(), SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny);
+      kept->second.write(std::string(1 << 20, 'x')); // more than the kernel takes: buffered
+      CHECK(kept->second.write_buffer_size() > 0);
+    };
+    aio::run(main(), {.selector = selector.get()});
+  }
+  selector.reset(); // the selector goes first; the connections, destroyed below, must not touch it
+  CHECK(sink.count(aio::Pitfall::left_open) == 2);
+  kept.reset();
+  peer.reset();
+}
