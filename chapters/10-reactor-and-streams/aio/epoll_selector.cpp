@@ -138,11 +138,21 @@ public:
     selector().remove_source();
     return true;
   }
-  std::size_t count() const noexcept { return handlers_.size(); }
   std::string describe() const override { return "the signal pipe"; }
 
-  // Runs the handlers of what arrived, on the loop (each as a callback: one that throws goes to
-  // the loop's exception handler).
+private:
+  // Signals arrived: their handlers are queued on the running loop (inside select(), whose
+  // caller it is), each as a callback, so one that throws goes to the loop's exception handler.
+  void on_readable() noexcept override {
+    try {
+      dispatch(EventLoop::get_running_loop());
+    } catch (...) { // no memory for a callback: the signal is lost, and said so
+      report({Pitfall::callback_failed,
+              "a signal handler could not be queued: " + message_of(std::current_exception()),
+              {},
+              "free memory; the handler runs again at the next signal"});
+    }
+  }
   void dispatch(EventLoop& loop) {
     std::array<unsigned char, 64> got{};
     for (;;) {
@@ -156,8 +166,6 @@ public:
     not_readable();
   }
 
-private:
-  void on_readable() noexcept override { pending_ = true; }
   static void on_signal(int signum) {
     const int saved = errno;
     const auto byte = static_cast<unsigned char>(signum);
@@ -173,9 +181,6 @@ private:
   static inline volatile std::sig_atomic_t pipe_write_end = -1;
   int write_end_;
   std::unordered_map<int, Entry> handlers_;
-
-public:
-  bool pending_ = false;
 };
 
 EpollSelector::EpollSelector() {
@@ -247,7 +252,7 @@ void EpollSelector::remove(IoWatch& watch) noexcept {
 }
 
 // [select]
-std::size_t EpollSelector::select(EventLoop& loop, std::optional<Duration> timeout) {
+std::size_t EpollSelector::select(EventLoop&, std::optional<Duration> timeout) { // (tasks know their loop)
   int ms = -1;   // no timeout: until an event or a wake-up
   if (timeout) { // rounded up: a timer's wait never ends before its deadline
     const auto up = std::chrono::ceil<std::chrono::milliseconds>(std::max(Duration::zero(), *timeout)).count();
@@ -272,10 +277,6 @@ std::size_t EpollSelector::select(EventLoop& loop, std::optional<Duration> timeo
     }
     ++fds;
     watch->ready(events[static_cast<std::size_t>(i)].events);
-  }
-  if (signals_ && signals_->pending_) {
-    signals_->pending_ = false;
-    signals_->dispatch(loop);
   }
   return fds;
 }
