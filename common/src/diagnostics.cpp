@@ -56,6 +56,7 @@ std::string_view name(Pitfall pitfall) noexcept {
   case Pitfall::callback_failed: return "exception in callback";
   case Pitfall::unbounded_buffer: return "writer never drains";
   case Pitfall::left_open: return "left open";
+  case Pitfall::wrong_thread: return "wrong thread";
   }
   return "unknown pitfall";
 }

@@ -16,7 +16,7 @@ thread_local EventLoop* running_loop = nullptr;
 // Marks a loop as the running one for a scope; refuses a second loop on the same thread.
 class Running {
 public:
-  Running(EventLoop* loop, bool& flag, Origin caller) : flag_(flag) {
+  Running(EventLoop* loop, std::atomic<bool>& flag, Origin caller) : flag_(flag) {
     if (running_loop != nullptr) {
       report({Pitfall::nested_run, "a loop was started while another loop is running on this thread", caller,
               "inside a coroutine, co_await instead of starting a loop; one loop runs per thread"});
@@ -33,7 +33,7 @@ public:
   Running& operator=(const Running&) = delete;
 
 private:
-  bool& flag_;
+  std::atomic<bool>& flag_;
 };
 
 } // namespace
@@ -80,8 +80,27 @@ EventLoop& EventLoop::get_running_loop() {
   return *running_loop;
 }
 
+// [thread-check]
+// The ready queue, the timer heap and the callbacks belong to the loop's thread. A call from
+// any other thread while the loop runs would race with it (Python, in debug mode: "Non-thread-
+// safe operation invoked on an event loop other than the current one"). One thread-local read
+// on the right thread; the flag is read only on the wrong one.
 void EventLoop::check_open() const {
   if (closed_) throw std::logic_error("the event loop is closed");
+  if (running_loop != this && running_.load(std::memory_order_relaxed)) [[unlikely]]
+    wrong_thread();
+}
+// [thread-check]
+
+void EventLoop::wrong_thread() const {
+  report({Pitfall::wrong_thread,
+          "a task was woken or a callback scheduled from a thread that is not its event loop's, while the loop "
+          "runs: the two threads race on the ready queue",
+          {},
+          "from another thread, send work with loop.call_soon_threadsafe(...); hand a blocking call to "
+          "co_await aio::to_thread(...) and touch loop objects (tasks, Events, Queues) only on the loop's thread"});
+  throw std::logic_error("a non-thread-safe operation of the event loop was called from another thread: use "
+                         "call_soon_threadsafe");
 }
 
 void EventLoop::schedule(Runnable& work) {

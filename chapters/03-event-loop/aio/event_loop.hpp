@@ -212,7 +212,7 @@ public:
   static void default_exception_handler(const ExceptionContext& context);
 
   /// True while run_forever() or run_once() is running.
-  bool is_running() const noexcept { return running_; }
+  bool is_running() const noexcept { return running_.load(std::memory_order_relaxed); }
   /// True once close() was called.
   bool is_closed() const noexcept { return closed_; }
   /// How many timers are waiting.
@@ -234,6 +234,7 @@ private:
   void take_inbox();
   [[gnu::cold]] void failed(Origin where, ReadyQueue& rest);
   void check_open() const;
+  [[noreturn, gnu::cold]] void wrong_thread() const;
   [[noreturn]] void report_deadlock() const;
 
   Clock& clock_;
@@ -258,7 +259,7 @@ private:
   // [inbox]
   std::atomic<std::size_t> outstanding_work_{0};
   bool stopping_ = false;
-  bool running_ = false;
+  std::atomic<bool> running_{false}; // read by the thread check of a call from another thread
   bool closed_ = false;
   StepTimer step_timer_{"callback from", "a callback must return quickly: split long work, and never block the "
                                          "thread (no std::this_thread::sleep_for, no blocking I/O)"};
