@@ -6,10 +6,12 @@
 #include "aio/epoll_selector.hpp"
 #include "aio/errors.hpp"
 #include "aio/event.hpp"
+#include "aio/task.hpp"
 #include "aio/wait_queue.hpp"
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -159,8 +161,19 @@ struct SocketAddress {
   unsigned length = 0;                   ///< Its length.
   int family = 0;                        ///< AF_INET, AF_INET6, AF_UNIX.
 };
-/// Parses a numeric `host` ("127.0.0.1", "::1", "localhost") and `port`.
+/// Parses a numeric `host` ("127.0.0.1", "::1", "localhost") and `port`; nothing for a name.
+std::optional<SocketAddress> numeric_address(const std::string& host, std::uint16_t port);
+/// The same, throwing std::invalid_argument for a name.
 SocketAddress parse_address(const std::string& host, std::uint16_t port);
+
+// [name-lookup]
+/// How open_connection turns a host name into addresses to try, in order. Chapter 10 has none
+/// (a name lookup blocks: it needs a thread); chapter 11 installs one that calls getaddrinfo
+/// on a pool's thread, as asyncio does.
+using NameLookup = Task<std::vector<SocketAddress>> (*)(std::string host, std::uint16_t port);
+/// Installs `lookup` (null: none); returns the previous one.
+NameLookup set_name_lookup(NameLookup lookup) noexcept;
+// [name-lookup]
 /// A Unix socket's address.
 SocketAddress unix_address(const std::string& path);
 /// The address in `address`, readable.

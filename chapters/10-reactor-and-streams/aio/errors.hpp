@@ -14,6 +14,8 @@ class OSError : public std::system_error {
 public:
   /// errno `error`, in `what` ("connect to 127.0.0.1:9").
   OSError(int error, const std::string& what) : std::system_error(error, std::generic_category(), what) {}
+  /// An error of another category (chapter 11: getaddrinfo's), in `what`.
+  OSError(std::error_code error, const std::string& what) : std::system_error(error, what) {}
 };
 /// The connection failed or broke (Python: `ConnectionError`).
 class ConnectionError : public OSError {

@@ -6,8 +6,10 @@
 #include "aio/event_loop.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -62,7 +64,7 @@ std::string Bytes::take(std::size_t n) {
 
 // --- addresses -----------------------------------------------------------------------------
 
-SocketAddress parse_address(const std::string& host, std::uint16_t port) {
+std::optional<SocketAddress> numeric_address(const std::string& host, std::uint16_t port) {
   SocketAddress address;
   const std::string numeric = host == "localhost" || host.empty() ? "127.0.0.1" : host;
   auto* v4 = reinterpret_cast<sockaddr_in*>(address.storage);
@@ -79,12 +81,23 @@ SocketAddress parse_address(const std::string& host, std::uint16_t port) {
     address.length = sizeof(sockaddr_in6);
     address.family = AF_INET6;
   } else {
-    throw std::invalid_argument("'" + host +
-                                "' is not a numeric address: chapter 10 connects to addresses such as 127.0.0.1 "
-                                "or ::1 (and localhost); names are looked up from chapter 11 on");
+    return std::nullopt;
   }
   return address;
 }
+
+SocketAddress parse_address(const std::string& host, std::uint16_t port) {
+  if (auto address = numeric_address(host, port)) return *address;
+  throw std::invalid_argument("'" + host +
+                              "' is not a numeric address: a server listens on addresses such as "
+                              "127.0.0.1 or ::1 (and localhost)");
+}
+
+namespace {
+std::atomic<NameLookup> name_lookup{nullptr};
+} // namespace
+
+NameLookup set_name_lookup(NameLookup lookup) noexcept { return name_lookup.exchange(lookup); }
 
 SocketAddress unix_address(const std::string& path) {
   SocketAddress address;
@@ -466,9 +479,39 @@ Task<Streams> connect_to(SocketAddress address, std::size_t limit, std::string w
 } // namespace
 } // namespace detail
 
+namespace detail {
+namespace {
+
+// [connect-by-name]
+// As asyncio's create_connection: every address the lookup gave, in its order, until one
+// connects; if none does, the first failure (the most preferred address's) is thrown.
+Task<Streams> connect_by_name(NameLookup lookup, std::string host, std::uint16_t port, std::size_t limit) {
+  const std::vector<SocketAddress> addresses = co_await lookup(host, port);
+  if (addresses.empty()) throw OSError(EHOSTUNREACH, "'" + host + "' has no address");
+  std::exception_ptr first;
+  for (const SocketAddress& address : addresses) {
+    try {
+      co_return co_await connect_to(address, limit, host + " (" + to_address(address).to_string() + ")");
+    } catch (const OSError&) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  std::rethrow_exception(first);
+}
+// [connect-by-name]
+
+} // namespace
+} // namespace detail
+
 Task<Streams> open_connection(std::string host, std::uint16_t port, std::size_t limit) {
-  const detail::SocketAddress address = detail::parse_address(host, port);
-  return detail::connect_to(address, limit, detail::to_address(address).to_string());
+  if (const auto address = detail::numeric_address(host, port))
+    return detail::connect_to(*address, limit, detail::to_address(*address).to_string());
+  if (const detail::NameLookup lookup = detail::name_lookup.load())
+    return detail::connect_by_name(lookup, std::move(host), port, limit);
+  throw std::invalid_argument("'" + host +
+                              "' is a name, and chapter 10 connects to numeric addresses only (127.0.0.1, ::1, "
+                              "localhost): a name lookup blocks, so it runs on a thread; include "
+                              "\"aio/resolve.hpp\" (chapter 11) and names work");
 }
 
 Task<Streams> open_unix_connection(std::string path, std::size_t limit) {
