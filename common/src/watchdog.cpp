@@ -37,8 +37,15 @@ struct BlockingCall {
 BlockingCall blocking_call(int thread_id) {
   constexpr const char* socket_fix =
       "a socket (or a pipe) read or written with a blocking call stops every task: use chapter 10's streams, "
-      "co_await reader.read(...) / co_await writer.drain(), which wait without holding the loop";
-  constexpr const char* sleep_fix = "use co_await aio::sleep(...) instead of sleeping on the loop's thread";
+      "co_await reader.read(...) / co_await writer.drain(), which wait without holding the loop; a blocking "
+      "call you cannot replace goes to a thread: co_await aio::to_thread(call, args...)";
+  constexpr const char* sleep_fix =
+      "use co_await aio::sleep(...) instead of sleeping on the loop's thread; a blocking call that sleeps "
+      "inside (a library's) goes to a thread: co_await aio::to_thread(call, args...)";
+  constexpr const char* wait_fix =
+      "the thread waits for a lock, a condition variable, a std::future or a thread join: on the loop use "
+      "aio::Lock, aio::Event or co_await on a task; a blocking wait you cannot replace goes to a thread: "
+      "co_await aio::to_thread(call, args...)";
   std::ifstream file("/proc/self/task/" + std::to_string(thread_id) + "/syscall");
   long number = -1;
   if (!(file >> number)) return {nullptr, nullptr}; // "running": it computes, it does not wait
@@ -59,6 +66,9 @@ BlockingCall blocking_call(int thread_id) {
 #endif
   case SYS_clock_nanosleep: return {"clock_nanosleep()", sleep_fix};
   case SYS_nanosleep: return {"nanosleep()", sleep_fix};
+  case SYS_futex: return {"futex()", wait_fix};
+  case SYS_wait4: return {"wait4()", wait_fix};
+  case SYS_waitid: return {"waitid()", wait_fix};
   default: return {nullptr, nullptr};
   }
 }
@@ -142,7 +152,8 @@ private:
         who,
         call.fix != nullptr ? call.fix
                             : "an endless loop, or a call that never returns? A step must give control back to the "
-                              "loop (co_yield / co_await) and never wait on the thread"};
+                              "loop (co_yield / co_await) and never wait on the thread; long CPU work goes to a "
+                              "thread: co_await aio::to_thread(work, args...)"};
     aio::report(report);
     if (StallHandler handler = stall_handler.load()) handler(report);
   }
