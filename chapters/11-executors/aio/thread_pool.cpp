@@ -18,10 +18,10 @@ void Job::attach(PromiseBase& task) noexcept {
 }
 
 // [execute]
-void Job::execute() noexcept {
+bool Job::execute() noexcept {
   State expected = State::queued;
   if (!state_.compare_exchange_strong(expected, State::running, std::memory_order_acq_rel))
-    return; // withdrawn while it was queued: it never runs
+    return false; // withdrawn while it was queued: it never runs
   try {
     call();
   } catch (...) {
@@ -29,7 +29,7 @@ void Job::execute() noexcept {
   }
   release(); // what the function captured goes now, on this thread
   state_.store(State::done, std::memory_order_release);
-  send();
+  return true;
 }
 
 void Job::send() noexcept {
@@ -150,9 +150,16 @@ void ThreadPool::work(std::size_t index) {
     std::shared_ptr<detail::Job> job = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    job->execute();
+    const bool ran = job->execute();
+    // Idle from here: a job submitted once the loop has this one's outcome finds this thread,
+    // instead of starting another (it takes the job on its next turn, without waiting).
+    lock.lock();
+    ++idle_;
+    lock.unlock();
+    if (ran) job->send();
     job.reset();
     lock.lock();
+    --idle_;
   }
 }
 

@@ -61,8 +61,10 @@ public:
   /// The queued job will not run (ThreadPool::shutdown with cancel_futures): the task gets
   /// CancelledError. Any thread.
   void cancel_queued() noexcept;
-  /// On a worker: runs it unless it was withdrawn first, then sends the outcome.
-  void execute() noexcept;
+  /// On a worker: calls the function unless the job was withdrawn first; false if it was.
+  bool execute() noexcept;
+  /// On a worker, after execute(): sends the outcome to the loop, if anyone still waits.
+  void send() noexcept;
   /// True if the worker has not taken it yet.
   bool queued() const noexcept { return state_.load(std::memory_order_acquire) == State::queued; }
   /// The function ended with an exception, or the job was cancelled: rethrows that.
@@ -79,7 +81,6 @@ private:
   Cancelled cancel(PromiseBase& task) noexcept override;
   void abandon(PromiseBase& task) noexcept override;
   std::string describe() const override;
-  void send() noexcept;
   void deliver() noexcept;
   void withdraw() noexcept;
 
