@@ -9,6 +9,8 @@
 
 #include "aio/testing/guard.hpp"
 
+#include "io.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -21,15 +23,10 @@
 
 using aio::Task;
 using Catch::Matchers::Contains;
+using test11::run_io;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <class T>
-T run_io(Task<T> main) {
-  aio::EpollSelector selector;
-  return aio::run(std::move(main), {.selector = &selector});
-}
 
 // The seeds' CPU-bound job: the sum of i*i for i < n, which passes 2^64 for n = 10,000,000.
 unsigned __int128 sum_of_squares(long long n) {
@@ -121,7 +118,7 @@ AIO_TEST_CASE("A worker killed mid-job breaks the pool: running and queued jobs 
   run_io(main());
 }
 
-AIO_TEST_CASE("ProcessPool: a cancelled queued job is never sent; a cancelled running one is dropped",
+AIO_TEST_CASE("ProcessPool: a cancelled queued job is never sent, and a cancelled running one is dropped",
               "[ch11][process_pool][cancel]") {
   const auto main = []() -> Task<> {
     aio::ProcessPool pool(1);

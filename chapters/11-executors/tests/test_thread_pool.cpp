@@ -16,6 +16,8 @@
 
 #include "aio/testing/guard.hpp"
 
+#include "io.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -29,15 +31,10 @@
 
 using aio::Task;
 using Catch::Matchers::Contains;
+using test11::run_io;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <class T>
-T run_io(Task<T> main, aio::Clock& clock = aio::steady_clock()) {
-  aio::EpollSelector selector;
-  return aio::run(std::move(main), {.clock = &clock, .selector = &selector});
-}
 
 // A gate a job waits at until the test opens it: a blocking call that ends when told.
 // started() waits, on a thread of the default pool, until the job has reached the gate.
