@@ -96,34 +96,27 @@ std::string ProcessJob::describe() const {
 
 } // namespace detail
 
-// The socket to one worker: readable when a result came.
-class ProcessPool::Channel final : public IoWatch {
+// One fd of a worker, watched: its socket (readable when a result came) or its pidfd
+// (readable when it has ended). `ready` is what the pool does then.
+class ProcessPool::Watch final : public IoWatch {
 public:
-  Channel(ProcessPool& pool, std::size_t index, int fd) : IoWatch(*pool.selector_, fd), pool_(pool), index_(index) {}
-  std::string describe() const override { return "the socket to worker " + std::to_string(index_); }
+  Watch(ProcessPool& pool, std::size_t index, int fd, void (ProcessPool::*ready)(std::size_t) noexcept,
+        const char* what)
+      : IoWatch(*pool.selector_, fd), pool_(pool), index_(index), ready_(ready), what_(what) {}
+  std::string describe() const override { return what_ + std::to_string(index_); }
 
 private:
-  void on_readable() noexcept override { pool_.replied(index_); }
+  void on_readable() noexcept override { (pool_.*ready_)(index_); }
   ProcessPool& pool_;
   std::size_t index_;
-};
-
-// A worker's pidfd: readable when it has ended.
-class ProcessPool::Exit final : public IoWatch {
-public:
-  Exit(ProcessPool& pool, std::size_t index, int fd) : IoWatch(*pool.selector_, fd), pool_(pool), index_(index) {}
-  std::string describe() const override { return "worker process " + std::to_string(index_); }
-
-private:
-  void on_readable() noexcept override { pool_.died(index_); }
-  ProcessPool& pool_;
-  std::size_t index_;
+  void (ProcessPool::*ready_)(std::size_t) noexcept;
+  std::string what_;
 };
 
 struct ProcessPool::Worker {
   pid_t pid = -1;
-  std::unique_ptr<Channel> channel;
-  std::unique_ptr<Exit> exit;
+  std::unique_ptr<Watch> channel;    // the socket
+  std::unique_ptr<Watch> exit;       // the pidfd
   detail::ProcessJob* job = nullptr; // the job it runs, if its task still waits
   bool busy = false;                 // running a job (maybe one nobody waits for any more)
   bool reaped = false;
@@ -172,14 +165,14 @@ void ProcessPool::start() {
     ::fcntl(ends[0], F_SETFL, ::fcntl(ends[0], F_GETFL) | O_NONBLOCK);
     auto worker = std::make_unique<Worker>();
     worker->pid = pid;
-    worker->channel = std::make_unique<Channel>(*this, index, ends[0]);
+    worker->channel = std::make_unique<Watch>(*this, index, ends[0], &ProcessPool::replied, "the socket to worker ");
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
     if (pidfd < 0) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
       throw OSError(errno, "pidfd_open");
     }
-    worker->exit = std::make_unique<Exit>(*this, index, pidfd);
+    worker->exit = std::make_unique<Watch>(*this, index, pidfd, &ProcessPool::died, "worker process ");
     workers_.push_back(std::move(worker));
   }
 }

@@ -148,8 +148,7 @@ public:
 private:
   friend class detail::ProcessJob;
   struct Worker;
-  class Channel;
-  class Exit;
+  class Watch;
   void start();
   void send(detail::ProcessJob& job, std::size_t worker);
   void replied(std::size_t worker) noexcept;
