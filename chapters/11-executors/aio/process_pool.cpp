@@ -3,6 +3,7 @@
 #include "aio/process_pool.hpp"
 
 #include "aio/errors.hpp"
+#include "aio/subprocess.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -14,9 +15,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,27 +150,21 @@ void ProcessPool::start() {
   for (std::size_t index = 0; index < size_; ++index) {
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) throw OSError(errno, "socketpair");
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_adddup2(&actions, ends[1], worker_fd); // the only fd it inherits
-    pid_t pid = 0;
-    const int failed = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv, env.data());
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::close(ends[1]);
-    if (failed != 0) {
+    detail::Spawned spawned{};
+    try {
+      spawned = detail::spawn("/proc/self/exe", false, argv, env.data(), {{ends[1], worker_fd}}, std::nullopt,
+                              "cannot start a worker process"); // its socket is the only fd it inherits
+    } catch (...) {
       ::close(ends[0]);
-      throw OSError(failed, "cannot start a worker process");
+      ::close(ends[1]);
+      throw;
     }
+    ::close(ends[1]);
     ::fcntl(ends[0], F_SETFL, ::fcntl(ends[0], F_GETFL) | O_NONBLOCK);
     auto worker = std::make_unique<Worker>();
-    worker->pid = pid;
+    worker->pid = spawned.pid;
     worker->channel = std::make_unique<Watch>(*this, index, ends[0], &ProcessPool::replied, "the socket to worker ");
-    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-    if (pidfd < 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-      throw OSError(errno, "pidfd_open");
-    }
+    const int pidfd = spawned.pidfd;
     worker->exit = std::make_unique<Watch>(*this, index, pidfd, &ProcessPool::died, "worker process ");
     workers_.push_back(std::move(worker));
   }
@@ -228,15 +221,12 @@ void ProcessPool::replied(std::size_t index) noexcept {
 void ProcessPool::died(std::size_t index) noexcept {
   Worker& worker = *workers_[index];
   if (worker.reaped) return;
-  siginfo_t info{};
-  if (::waitid(P_PID, static_cast<id_t>(worker.pid), &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0) {
-    worker.exit->not_readable();
-    return;
-  }
+  const std::optional<int> code = detail::try_reap(worker.pid);
+  if (!code) return worker.exit->not_readable();
   worker.reaped = true;
   if (!broken_.empty()) return; // we are stopping the others ourselves
-  const std::string how = info.si_code == CLD_EXITED ? "exited with code " + std::to_string(info.si_status)
-                                                     : "was killed by signal " + std::to_string(info.si_status);
+  const std::string how =
+      *code >= 0 ? "exited with code " + std::to_string(*code) : "was killed by signal " + std::to_string(-*code);
   fail_all("a process of the pool (pid " + std::to_string(worker.pid) + ") " + how +
            " while jobs were running or pending: the pool is broken (Python: BrokenProcessPool)");
 }

@@ -42,12 +42,8 @@ private:
   // in the kernel's process table at once, whether or not anyone waits.
   void on_readable() noexcept override {
     if (returncode_) return;
-    siginfo_t info{};
-    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0) {
-      not_readable();
-      return;
-    }
-    returncode_ = info.si_code == CLD_EXITED ? info.si_status : -info.si_status;
+    returncode_ = try_reap(pid_);
+    if (!returncode_) return not_readable();
     selector().remove_source();
     exited_.set();
   }
@@ -95,19 +91,38 @@ struct ChildEnds {
   }
 };
 
-class SpawnActions {
-public:
-  SpawnActions() { ::posix_spawn_file_actions_init(&actions_); }
-  ~SpawnActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-  SpawnActions(const SpawnActions&) = delete;
-  SpawnActions& operator=(const SpawnActions&) = delete;
-  posix_spawn_file_actions_t* get() noexcept { return &actions_; }
-
-private:
-  posix_spawn_file_actions_t actions_;
-};
-
 } // namespace
+
+// [spawn-child]
+Spawned spawn(const char* path, bool search, char* const* argv, char* const* env,
+              const std::vector<std::pair<int, int>>& dups, const std::optional<std::string>& cwd,
+              const std::string& what) {
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  for (const auto& [from, to] : dups) ::posix_spawn_file_actions_adddup2(&actions, from, to);
+  if (cwd) ::posix_spawn_file_actions_addchdir_np(&actions, cwd->c_str());
+  pid_t pid = 0;
+  const int failed = search ? ::posix_spawnp(&pid, path, &actions, nullptr, argv, env)
+                            : ::posix_spawn(&pid, path, &actions, nullptr, argv, env);
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) throw OSError(failed, what);
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); // close-on-exec always
+  if (pidfd < 0) {
+    const int error = errno;
+    ::kill(pid, SIGKILL); // a child we could not watch is one we must not leave behind
+    ::waitpid(pid, nullptr, 0);
+    throw OSError(error, "pidfd_open");
+  }
+  return {pid, pidfd};
+}
+// [spawn-child]
+
+std::optional<int> try_reap(pid_t pid) noexcept {
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0) return std::nullopt;
+  return info.si_code == CLD_EXITED ? info.si_status : -info.si_status;
+}
+
 } // namespace detail
 
 // [spawn]
@@ -120,29 +135,19 @@ Task<Process> create_subprocess_exec(std::string program, std::vector<std::strin
   detail::Channel err = detail::open_channel(selector, options.err, options.limit);
   const detail::ChildEnds ends{{in.child, out.child, err.child}};
 
-  // posix_spawn, not fork: it is safe in a process with threads (nothing runs in the child
-  // but the exec), and reports a failed exec as its result.
-  detail::SpawnActions actions;
-  if (in.child >= 0) ::posix_spawn_file_actions_adddup2(actions.get(), in.child, 0); // dup2 clears close-on-exec
-  if (out.child >= 0) ::posix_spawn_file_actions_adddup2(actions.get(), out.child, 1);
-  if (options.err == Stdio::stdout_)
-    ::posix_spawn_file_actions_adddup2(actions.get(), 1, 2);
-  else if (err.child >= 0)
-    ::posix_spawn_file_actions_adddup2(actions.get(), err.child, 2);
-  if (options.cwd) ::posix_spawn_file_actions_addchdir_np(actions.get(), options.cwd->c_str());
+  std::vector<std::pair<int, int>> dups;
+  if (in.child >= 0) dups.emplace_back(in.child, 0);
+  if (out.child >= 0) dups.emplace_back(out.child, 1);
+  if (options.err == Stdio::stdout_) {
+    dups.emplace_back(1, 2);
+  } else if (err.child >= 0) {
+    dups.emplace_back(err.child, 2);
+  }
   std::vector<char*> argv{program.data()};
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (const int failed = ::posix_spawnp(&pid, program.c_str(), actions.get(), nullptr, argv.data(), environ))
-    throw OSError(failed, "cannot run '" + program + "'");
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); // close-on-exec always
-  if (pidfd < 0) {
-    const int error = errno;
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    throw OSError(error, "pidfd_open");
-  }
+  const auto [pid, pidfd] =
+      detail::spawn(program.c_str(), true, argv.data(), environ, dups, options.cwd, "cannot run '" + program + "'");
   auto child = std::make_shared<detail::Child>(selector, pid, pidfd);
   co_return Process(std::move(child), std::move(in.streams), std::move(out.streams), std::move(err.streams));
 }

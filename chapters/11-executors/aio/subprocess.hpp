@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace aio {
@@ -50,6 +51,22 @@ struct Output {
 namespace detail {
 /// The child's pidfd, watched: readable once the child has ended, when it is reaped.
 class Child;
+
+/// A started child: its pid, and its pidfd (close-on-exec), readable once it has ended.
+struct Spawned {
+  pid_t pid; ///< Its process id.
+  int pidfd; ///< Owned by the caller.
+};
+/// posix_spawn, not fork (safe in a process with threads: nothing runs in the child but the
+/// exec, and a failed exec is its result), of `path` (looked up in PATH if `search`), with
+/// `argv` and `env` (null-ended); in the child, each (from, to) of `dups` is dup2'ed in order
+/// (which clears close-on-exec), then it changes to `cwd` if given. Throws OSError, in `what`.
+Spawned spawn(const char* path, bool search, char* const* argv, char* const* env,
+              const std::vector<std::pair<int, int>>& dups, const std::optional<std::string>& cwd,
+              const std::string& what);
+/// Reaps the child `pid` if it has ended: its returncode (the exit code, or -N if signal N
+/// killed it). Nothing while it runs.
+std::optional<int> try_reap(pid_t pid) noexcept;
 } // namespace detail
 
 // [process]

@@ -77,14 +77,13 @@ void Job::withdraw() noexcept {
 // A queued job is taken back: no thread will run it. A running one cannot be stopped (a thread
 // is never killed): the task leaves now, and the value the thread makes later is dropped.
 Parking::Cancelled Job::cancel(PromiseBase& task) noexcept {
-  State expected = State::queued;
-  if (state_.compare_exchange_strong(expected, State::withdrawn, std::memory_order_acq_rel)) release();
-  withdraw();
+  abandon(task);
   task.wake();
   return Cancelled::woken;
 }
 // [cancel]
 
+// The task stops waiting, and will not be woken by the job.
 void Job::abandon(PromiseBase&) noexcept {
   State expected = State::queued;
   if (state_.compare_exchange_strong(expected, State::withdrawn, std::memory_order_acq_rel)) release();
