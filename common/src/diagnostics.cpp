@@ -57,6 +57,7 @@ std::string_view name(Pitfall pitfall) noexcept {
   case Pitfall::unbounded_buffer: return "writer never drains";
   case Pitfall::left_open: return "left open";
   case Pitfall::wrong_thread: return "wrong thread";
+  case Pitfall::unread_body: return "body never read";
   }
   return "unknown pitfall";
 }

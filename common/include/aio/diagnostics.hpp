@@ -25,6 +25,7 @@ enum class Pitfall {
   unbounded_buffer,          ///< a stream's write buffer keeps growing: its writer never drains
   left_open,                 ///< a connection or server was still open when its event loop ended
   wrong_thread,              ///< a loop's non-thread-safe call (call_soon, a wake-up) came from another thread
+  unread_body,               ///< an HTTP response was dropped with its body unread: its connection cannot be reused
 };
 
 /// The message of `error`: its what(), or a note that it is not a std::exception.
