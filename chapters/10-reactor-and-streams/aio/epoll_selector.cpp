@@ -42,8 +42,10 @@ void IoWaiter::forget() noexcept {
 }
 
 // A cancelled reader leaves at once: it had not read anything yet (what a stream read before
-// it waited stays in the stream's buffer), so nothing is lost.
+// it waited stays in the stream's buffer), so nothing is lost. Woken already (its fd became
+// ready) and not yet run, it is queued: waking it again would run it twice.
 Parking::Cancelled IoWaiter::cancel(PromiseBase& task) noexcept {
+  if (task_ == nullptr) return Cancelled::woken;
   forget();
   task.wake();
   return Cancelled::woken;

@@ -171,8 +171,8 @@ void scraper(double delay) {
       std::cout << "{url: " << result.url << ", error: " << result.error << "}\n";
     }
   }
-  std::cout << results.size() << " URLs in " << fixed(seconds_since(start), 2) << " s: the slowest (" << fixed(2 * delay, 2)
-            << " s), not the sum\n";
+  std::cout << results.size() << " URLs in " << fixed(seconds_since(start), 2) << " s: the slowest ("
+            << fixed(2 * delay, 2) << " s), not the sum\n";
 }
 
 void three_gets() {
@@ -180,13 +180,13 @@ void three_gets() {
   const auto main = [&servers]() -> Task<> {
     ClientSession session;
     std::vector<Task<http::Response>> gets;
-    for (const char* path : {"/index.html", "/big.txt", "/site/0.html"}) gets.push_back(session.get(servers.nginx(path)));
+    for (const char* path : {"/index.html", "/big.txt", "/site/0.html"})
+      gets.push_back(session.get(servers.nginx(path)));
     for (http::Response& response : co_await gather(std::move(gets))) {
       const std::string body = co_await response.read();
       std::cout << response.url().path() << ": " << body.size() << " bytes"
-                << (response.headers().contains("Content-Encoding")
-                        ? " (sent gzip'd and chunked, inflated as it came)"
-                        : "")
+                << (response.headers().contains("Content-Encoding") ? " (sent gzip'd and chunked, inflated as it came)"
+                                                                    : "")
                 << '\n';
     }
     co_await session.close();
@@ -222,8 +222,10 @@ void pool_limits(int requests, double hold) {
       const std::string name = "127.0.0." + std::to_string(host);
       const HostCounts counts = counts_for(text, name);
       const int mine = requests / 3 + (host <= requests % 3 ? 1 : 0);
-      std::printf("| %-9s | %8d | %18d | %17d | %14d |\n", name.c_str(), mine, counts.opened, counts.peak_open,
-                  counts.peak_in_flight);
+      char row[128];
+      std::snprintf(row, sizeof row, "| %-9s | %8d | %18d | %17d | %14d |\n", name.c_str(), mine, counts.opened,
+                    counts.peak_open, counts.peak_in_flight);
+      std::cout << row;
     }
     std::cout << "the session's pool: " << session.connector().stats().open << " connections open, "
               << session.connector().stats().idle << " idle\n";

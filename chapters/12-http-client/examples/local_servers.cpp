@@ -78,8 +78,11 @@ void require(const char* path, const char* package) {
 }
 
 // Spawns `argv` with the listening `fds` as its fds 3, 4, ... and its stderr into `log`.
+// Through util-linux's setpriv, which asks the kernel to send it SIGTERM when we die: a test
+// killed by its timeout leaves no server behind.
 pid_t spawn_server(std::vector<std::string> argv, const std::vector<std::string>& extra_env,
                    const std::vector<int>& fds, const std::string& log) {
+  argv.insert(argv.begin(), {"/usr/bin/setpriv", "--pdeathsig", "TERM", "--"});
   std::vector<std::string> env_text(extra_env);
   for (char** e = environ; *e != nullptr; ++e) env_text.emplace_back(*e);
   std::vector<char*> args, env;
@@ -230,8 +233,8 @@ void LocalServers::start_nginx() {
   for (std::size_t i = 0; i < fds.size(); ++i) inherited += std::to_string(3 + i) + ";";
   nginx_.log = prefix_ + "/stderr.log";
   try {
-    nginx_.pid = spawn_server({"/usr/sbin/nginx", "-p", prefix_, "-c", prefix_ + "/nginx.conf"}, {inherited}, fds,
-                              nginx_.log);
+    nginx_.pid =
+        spawn_server({"/usr/sbin/nginx", "-p", prefix_, "-c", prefix_ + "/nginx.conf"}, {inherited}, fds, nginx_.log);
   } catch (...) {
     for (int fd : fds) ::close(fd);
     throw;
@@ -244,8 +247,7 @@ void LocalServers::stop(Child& child) noexcept {
   if (child.pid <= 0) return;
   ::kill(child.pid, SIGTERM);
   int status = 0;
-  while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {}
   child.pid = -1;
   if (!child.log.empty() && child.log.find("/nginx-") == std::string::npos) ::unlink(child.log.c_str());
 }

@@ -19,7 +19,10 @@ Routes (every one answers GET, and most any method):
     /drop?after=               promises 100000 bytes, sends `after` of them, then closes
     /close-after               a keep-alive response, then the connection closed by the server
     /hold/{seconds}            waits, counting how many requests are in flight per host
-    /stats                     per host, one line: "HOST opened=N open=N peak_open=N peak_in_flight=N"
+    /flaky/{key}/{failures}    the first `failures` requests for key answer 503 (or, with
+                               ?slow=1, sleep 5 s first), the next "ok after N attempts"
+    /stats                     per host, one line: "HOST opened=N open=N peak_open=N peak_in_flight=N",
+                               and the same for "all" hosts together
     /reset                     zeroes the counters
 
 The fourth address, 127.0.0.9, is for the tests' own questions (/stats, /reset): its connections
@@ -83,14 +86,16 @@ def count_connections(server):
         host = host_of(transport)
         if host != CONTROL:
             hosts[handler] = host
-            Counters.bump(counters.opened, None, host, 1)
-            Counters.bump(counters.open, counters.peak_open, host, 1)
+            for key in (host, "all"):
+                Counters.bump(counters.opened, None, key, 1)
+                Counters.bump(counters.open, counters.peak_open, key, 1)
         made(handler, transport)
 
     def connection_lost(handler, exc):
         host = hosts.pop(handler, None)
         if host is not None:
-            Counters.bump(counters.open, None, host, -1)
+            for key in (host, "all"):
+                Counters.bump(counters.open, None, key, -1)
         lost(handler, exc)
 
     server.connection_made, server.connection_lost = connection_made, connection_lost
@@ -192,12 +197,27 @@ async def close_after(request):
 
 async def hold(request):
     host = host_of(request.transport)
-    Counters.bump(counters.in_flight, counters.peak_in_flight, host, 1)
+    for key in (host, "all"):
+        Counters.bump(counters.in_flight, counters.peak_in_flight, key, 1)
     try:
         await asyncio.sleep(float(request.match_info["seconds"]))
     finally:
-        Counters.bump(counters.in_flight, None, host, -1)
+        for key in (host, "all"):
+            Counters.bump(counters.in_flight, None, key, -1)
     return web.Response(text="held")
+
+
+attempts = {}
+
+
+async def flaky(request):
+    key, failures = request.match_info["key"], int(request.match_info["failures"])
+    attempts[key] = attempts.get(key, 0) + 1
+    if attempts[key] <= failures:
+        if request.query.get("slow") == "1":
+            await asyncio.sleep(5)
+        return web.Response(status=503, text=f"attempt {attempts[key]} failed")
+    return web.Response(text=f"ok after {attempts[key]} attempts")
 
 
 async def stats(request):
@@ -224,6 +244,7 @@ async def main(fds):
         web.get("/drop", drop),
         web.get("/close-after", close_after),
         web.get("/hold/{seconds}", hold),
+        web.get("/flaky/{key}/{failures}", flaky),
         web.get("/stats", stats),
         web.get("/reset", reset),
     ])

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <optional>
 #include <unordered_map>
 
 namespace aio::http {
@@ -46,9 +47,9 @@ private:
     Event woken;
   };
   struct Host {
-    std::size_t open = 0;                                   // connecting, in use or idle
-    std::deque<std::unique_ptr<PooledConnection>> idle;     // oldest first
-    std::deque<Waiter*> waiters;                            // first come first
+    std::size_t open = 0;                               // connecting, in use or idle
+    std::deque<std::unique_ptr<PooledConnection>> idle; // oldest first
+    std::deque<Waiter*> waiters;                        // first come first
   };
 
   bool room_in(const Host& host) const noexcept {
@@ -125,8 +126,8 @@ Task<Lease> Pool::connect(std::shared_ptr<Pool> keep, Url url) {
   // The slot is ours: connect, giving it back if that fails or is cancelled.
   try {
     Streams streams = co_await open_connection(url.host, url.port);
-    auto connection = std::make_unique<PooledConnection>(
-        PooledConnection{std::move(streams.first), std::move(streams.second), key});
+    auto connection =
+        std::make_unique<PooledConnection>(PooledConnection{std::move(streams.first), std::move(streams.second), key});
     if (closed_) { // closed while we connected
       discard(std::move(connection));
       throw ClientConnectionError("the session was closed while the request connected");
@@ -228,15 +229,20 @@ void Pool::sweep() noexcept {
   if (freed) dispatch();
 }
 
+// One timer, for the moment the longest-idle connection's keepalive_timeout runs out.
 void Pool::schedule_sweep() {
-  if (sweep_scheduled_) return;
+  if (sweep_scheduled_ || idle_ == 0) return;
+  std::optional<TimePoint> oldest;
+  for (const auto& [key, host] : hosts_)
+    if (!host.idle.empty() && (!oldest || host.idle.front()->idle_since < *oldest))
+      oldest = host.idle.front()->idle_since;
   sweep_scheduled_ = true;
   std::weak_ptr<Pool> weak = weak_from_this();
-  sweep_timer_ = loop_->call_later(options_.keepalive_timeout, [weak] {
+  sweep_timer_ = loop_->call_at(*oldest + options_.keepalive_timeout, [weak] {
     if (auto pool = weak.lock()) {
       pool->sweep_scheduled_ = false;
       pool->sweep();
-      if (pool->idle_ > 0) pool->schedule_sweep();
+      pool->schedule_sweep();
     }
   });
 }

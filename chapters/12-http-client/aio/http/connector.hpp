@@ -21,21 +21,21 @@ namespace aio::http {
 /// The pool's limits (Python: `aiohttp.TCPConnector(limit=, limit_per_host=, keepalive_timeout=,
 /// force_close=)`, with its defaults).
 struct ConnectorOptions {
-  std::size_t limit = 100;                          ///< Connections in all, 0 for no limit.
-  std::size_t limit_per_host = 0;                   ///< Connections to one host and port, 0 for no limit.
+  std::size_t limit = 100;                               ///< Connections in all, 0 for no limit.
+  std::size_t limit_per_host = 0;                        ///< Connections to one host and port, 0 for no limit.
   Duration keepalive_timeout = std::chrono::seconds(15); ///< How long an idle connection is kept.
-  bool force_close = false;                         ///< Never reuse a connection: one per request.
+  bool force_close = false;                              ///< Never reuse a connection: one per request.
 };
 
 namespace detail {
 
 /// One connection of the pool: its streams, and what the pool knows of it.
 struct PooledConnection {
-  StreamReader reader;        ///< Its input.
-  StreamWriter writer;        ///< Its output.
-  std::string key;            ///< "host:port": the pool it belongs to.
-  std::size_t requests = 0;   ///< Responses read to their end on it.
-  TimePoint idle_since = {};  ///< When it last went back to the pool.
+  StreamReader reader;       ///< Its input.
+  StreamWriter writer;       ///< Its output.
+  std::string key;           ///< "host:port": the pool it belongs to.
+  std::size_t requests = 0;  ///< Responses read to their end on it.
+  TimePoint idle_since = {}; ///< When it last went back to the pool.
 };
 
 class Pool;

@@ -198,11 +198,10 @@ void ResponseParser::finish() {
   if (!error_.empty()) fail();
   if (result != HPE_OK && result != HPE_PAUSED) {
     if (!head_done_) throw ServerDisconnectedError("the server closed the connection in the middle of its headers");
-    throw ClientPayloadError("the server closed the connection before the body was complete (" +
-                             std::to_string(wire_body_) + " bytes came" +
-                             (headers_.contains("Content-Length")
-                                  ? " of the " + std::string(*headers_.get("Content-Length")) + " announced)"
-                                  : ")"));
+    throw ClientPayloadError(
+        "the server closed the connection before the body was complete (" + std::to_string(wire_body_) + " bytes came" +
+        (headers_.contains("Content-Length") ? " of the " + std::string(*headers_.get("Content-Length")) + " announced)"
+                                             : ")"));
   }
   if (!done_) throw ClientPayloadError("the server closed the connection before the body was complete");
 }

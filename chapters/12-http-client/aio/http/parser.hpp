@@ -15,9 +15,9 @@ namespace aio::http {
 /// Limits on what a server may send before the body (Python: aiohttp's `max_line_size`,
 /// `max_field_size`; its parser refuses more than 8190 bytes in one line as well).
 struct ParserLimits {
-  std::size_t max_field_size = 8190;  ///< One header name or value.
-  std::size_t max_headers = 128;      ///< How many headers.
-  std::size_t max_head_size = 65536;  ///< The status line and all headers together.
+  std::size_t max_field_size = 8190; ///< One header name or value.
+  std::size_t max_headers = 128;     ///< How many headers.
+  std::size_t max_head_size = 65536; ///< The status line and all headers together.
 };
 
 // [parser]
@@ -39,10 +39,10 @@ public:
   /// ClientPayloadError (mid-body) or ServerDisconnectedError (nothing came at all).
   void finish();
 
-  bool started() const noexcept { return started_; }         ///< A first byte came.
-  bool headers_done() const noexcept { return head_done_; }  ///< The status and headers are all in.
-  bool done() const noexcept { return done_; }               ///< The whole response is in.
-  int status() const noexcept { return status_; }            ///< 200, 404, ...
+  bool started() const noexcept { return started_; }             ///< A first byte came.
+  bool headers_done() const noexcept { return head_done_; }      ///< The status and headers are all in.
+  bool done() const noexcept { return done_; }                   ///< The whole response is in.
+  int status() const noexcept { return status_; }                ///< 200, 404, ...
   const std::string& reason() const noexcept { return reason_; } ///< "OK", "Not Found", ...
   const Headers& headers() const noexcept { return headers_; }   ///< In the order they came.
   const Headers& trailers() const noexcept { return trailers_; } ///< After a chunked body.

@@ -375,11 +375,12 @@ ClientSession& ClientSession::operator=(ClientSession&& other) noexcept {
 
 ClientSession::~ClientSession() {
   if (state_ == nullptr || state_->closed) return;
-  report({Pitfall::left_open,
-          "a ClientSession was never closed: its pool's connections are closed without it",
-          state_->origin,
-          "co_await session.close() when done, or open it with aio::with(aio::http::open_session(), ...), "
-          "which closes it whatever happens"});
+  // Dropped open while an exception unwinds: that exception is the news, not this.
+  if (std::uncaught_exceptions() == 0)
+    report({Pitfall::left_open, "a ClientSession was never closed: its pool's connections are closed without it",
+            state_->origin,
+            "co_await session.close() when done, or open it with aio::with(aio::http::open_session(), ...), "
+            "which closes it whatever happens"});
   state_->closed = true;
   state_->connector.close_now();
 }
@@ -418,7 +419,9 @@ namespace {
 Task<ClientSession> make_session(SessionOptions options, Origin origin) { co_return ClientSession(options, origin); }
 } // namespace
 
-Task<ClientSession> open_session(SessionOptions options, Origin origin) { return make_session(std::move(options), origin); }
+Task<ClientSession> open_session(SessionOptions options, Origin origin) {
+  return make_session(std::move(options), origin);
+}
 Task<ClientSession> open_session(Origin origin) { return make_session(SessionOptions(), origin); }
 
 } // namespace aio::http

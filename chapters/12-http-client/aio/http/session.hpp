@@ -43,11 +43,11 @@ struct SessionOptions {
 
 /// One request's extras (Python: the keyword arguments of `session.request`).
 struct RequestOptions {
-  Headers headers = {};                        ///< Added to the session's.
-  std::string body = {};                       ///< Sent with a Content-Length (Python: `data=`).
-  std::optional<ClientTimeout> timeout = {};   ///< Instead of the session's.
-  bool allow_redirects = true;                 ///< Follow 301, 302, 303, 307, 308.
-  std::optional<int> max_redirects = {};       ///< Instead of the session's.
+  Headers headers = {};                      ///< Added to the session's.
+  std::string body = {};                     ///< Sent with a Content-Length (Python: `data=`).
+  std::optional<ClientTimeout> timeout = {}; ///< Instead of the session's.
+  bool allow_redirects = true;               ///< Follow 301, 302, 303, 307, 308.
+  std::optional<int> max_redirects = {};     ///< Instead of the session's.
 };
 
 namespace detail {
@@ -63,11 +63,11 @@ struct SessionState;
 /// reported, as a task whose exception was never retrieved is.
 class Response {
 public:
-  int status() const noexcept;                 ///< 200, 404, ...
-  const std::string& reason() const noexcept;  ///< "OK", "Not Found", ...
-  const Headers& headers() const noexcept;     ///< As the server sent them.
-  const Url& url() const noexcept;             ///< Where it came from, after redirects.
-  const std::vector<Url>& history() const noexcept; ///< The URLs redirected from, in order.
+  int status() const noexcept;                        ///< 200, 404, ...
+  const std::string& reason() const noexcept;         ///< "OK", "Not Found", ...
+  const Headers& headers() const noexcept;            ///< As the server sent them.
+  const Url& url() const noexcept;                    ///< Where it came from, after redirects.
+  const std::vector<Url>& history() const noexcept;   ///< The URLs redirected from, in order.
   bool ok() const noexcept { return status() < 400; } ///< Below 400.
   /// Throws ClientResponseError if the status is 400 or more (Python: `raise_for_status()`).
   void raise_for_status() const;
