@@ -50,9 +50,9 @@ class Lease {
 public:
   /// No slot.
   Lease() = default;
-  Lease(Lease&& other) noexcept = default;
-  Lease& operator=(Lease&& other) noexcept;
-  ~Lease();
+  Lease(Lease&& other) noexcept = default;  ///< Moves it; the source holds nothing.
+  Lease& operator=(Lease&& other) noexcept; ///< Releases this one (closing it), then moves.
+  ~Lease();                                 ///< release(false), if not released.
 
   /// The connection.
   detail::PooledConnection& connection() noexcept { return *connection_; }

@@ -89,9 +89,9 @@ public:
   /// Trailers sent after a chunked body, once it has been read.
   const Headers& trailers() const noexcept;
 
-  Response(Response&&) noexcept;
-  Response& operator=(Response&&) noexcept;
-  ~Response();
+  Response(Response&&) noexcept;            ///< Moves it; the source is empty.
+  Response& operator=(Response&&) noexcept; ///< Releases this one, then moves.
+  ~Response();                              ///< Releases it; reports a body still on its way.
   // [response]
 
   /// (Made by ClientSession.)
@@ -112,9 +112,9 @@ public:
   explicit ClientSession(SessionOptions options, Origin origin = Origin::here());
   /// A session with the default options.
   explicit ClientSession(Origin origin = Origin::here());
-  ClientSession(ClientSession&&) noexcept;
-  ClientSession& operator=(ClientSession&&) noexcept;
-  ~ClientSession();
+  ClientSession(ClientSession&&) noexcept;            ///< Moves the pool; the source is empty.
+  ClientSession& operator=(ClientSession&&) noexcept; ///< Closes this one's pool, then moves.
+  ~ClientSession();                                   ///< Closes the pool; reports it if close() was never called.
 
   /// `method` `url`: waits for a slot, sends the request, follows redirects, and returns once
   /// the final response's status and headers are in. Throws InvalidURL, ClientConnectionError,
