@@ -5,6 +5,7 @@
 #include "aio/gather.hpp"
 #include "aio/http/session.hpp"
 #include "aio/http/url.hpp"
+#include "aio/lock.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 

@@ -5,11 +5,13 @@
 #include "aio/gather.hpp"
 #include "aio/http/session.hpp"
 #include "aio/http/url.hpp"
+#include "aio/lock.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task.hpp"
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,17 +22,22 @@
 inline aio::Task<std::vector<std::string>> polite_fetch_all(aio::http::ClientSession& session,
                                                             std::vector<std::string> urls, aio::Duration interval,
                                                             std::function<void(const std::string&)> on_start) {
-  std::map<std::string, aio::TimePoint> next_start; // per host: the earliest the next may start
+  // Per host: whose turn it is to start (a fair Lock: first come, first served), and when
+  // the last request to it started.
+  std::map<std::string, std::unique_ptr<aio::Lock>> turns;
+  std::map<std::string, aio::TimePoint> last_start;
   const auto one = [&](std::string url) -> aio::Task<std::string> {
-    const aio::http::Url parsed = aio::http::Url::parse(url);
-    const std::string host = parsed.authority();
-    const aio::TimePoint now = aio::EventLoop::get_running_loop().time();
-    // Take a turn before waiting: the next request to this host starts one interval after ours.
-    auto [slot, fresh] = next_start.try_emplace(host, now);
-    const aio::TimePoint start = fresh || slot->second < now ? now : slot->second;
-    slot->second = start + interval;
-    if (start > now) co_await aio::sleep(start - now);
-    on_start(url);
+    const std::string host = aio::http::Url::parse(url).authority();
+    auto& turn = turns[host];
+    if (!turn) turn = std::make_unique<aio::Lock>();
+    {
+      auto held = co_await turn->scoped(); // held only until this request has started
+      aio::EventLoop& loop = aio::EventLoop::get_running_loop();
+      if (const auto last = last_start.find(host); last != last_start.end() && loop.time() < last->second + interval)
+        co_await aio::sleep(last->second + interval - loop.time());
+      last_start[host] = loop.time();
+      on_start(url);
+    }
     aio::http::Response response = co_await session.get(url);
     co_return co_await response.read();
   };

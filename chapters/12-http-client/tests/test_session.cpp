@@ -83,8 +83,9 @@ AIO_TEST_CASE("ClientSession: ten GETs one after the other use one connection, a
   CHECK(counts.opened == 1);
 }
 
-AIO_TEST_CASE("ClientSession: POST sends its body with a Content-Length; the session's headers go with every request",
-              "[ch12][session]") {
+AIO_TEST_CASE(
+    "ClientSession: POST sends its body with a Content-Length, and the session's headers go with every request",
+    "[ch12][session]") {
   LocalServers servers;
   const auto main = [&servers]() -> Task<> {
     aio::http::SessionOptions options;
@@ -202,7 +203,7 @@ AIO_TEST_CASE("ClientSession: a redirect loop stops at max_redirects with a clea
   run_io(main());
 }
 
-AIO_TEST_CASE("ClientSession: 303 turns a POST into a GET; 307 and 308 keep the method and body",
+AIO_TEST_CASE("ClientSession: 303 turns a POST into a GET, and 307 and 308 keep the method and body",
               "[ch12][session][redirects]") {
   LocalServers servers;
   const auto main = [&servers]() -> Task<> {
@@ -275,7 +276,7 @@ AIO_TEST_CASE("ClientSession: a kept connection the server closed meanwhile is r
   CHECK(run_io(main()).opened == 2);
 }
 
-AIO_TEST_CASE("ClientSession: a closed session refuses new requests; aio::with closes it", "[ch12][session]") {
+AIO_TEST_CASE("ClientSession: a closed session refuses new requests, and aio::with closes it", "[ch12][session]") {
   LocalServers servers;
   const auto main = [&servers]() -> Task<> {
     ClientSession session;
@@ -307,7 +308,7 @@ TEST_CASE("ClientSession: a session never closed is reported, and its connection
   CHECK_THAT(sink.reports().front().fix, Contains("co_await session.close()"));
 }
 
-TEST_CASE("Response: a body never read is reported; read, released or cancelled, it is not",
+TEST_CASE("Response: a body never read is reported, but read, released or cancelled, it is not",
           "[ch12][session][pitfalls]") {
   LocalServers servers;
   aio::testing::RecordingSink sink;

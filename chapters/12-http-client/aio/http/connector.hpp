@@ -35,6 +35,7 @@ struct PooledConnection {
   StreamWriter writer;       ///< Its output.
   std::string key;           ///< "host:port": the pool it belongs to.
   std::size_t requests = 0;  ///< Responses read to their end on it.
+  std::string buffer = {};   ///< What one read fills: made once, for every response on it.
   TimePoint idle_since = {}; ///< When it last went back to the pool.
 };
 

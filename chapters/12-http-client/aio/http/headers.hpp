@@ -38,6 +38,8 @@ public:
   const std::vector<std::pair<std::string, std::string>>& items() const noexcept { return items_; }
   /// Drops them all.
   void clear() noexcept { items_.clear(); }
+  /// Room for `n` without growing.
+  void reserve(std::size_t n) { items_.reserve(n); }
 
 private:
   std::vector<std::pair<std::string, std::string>> items_;

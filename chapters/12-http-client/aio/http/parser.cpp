@@ -157,6 +157,7 @@ ResponseParser::ResponseParser(std::string_view method, ParserLimits limits)
     : llhttp_(std::make_unique<Llhttp>()), limits_(limits), head_request_(method == "HEAD") {
   llhttp_init(&llhttp_->parser, HTTP_RESPONSE, &settings);
   llhttp_->parser.data = this;
+  headers_.reserve(16); // one allocation for the usual number
 }
 
 ResponseParser::~ResponseParser() = default;

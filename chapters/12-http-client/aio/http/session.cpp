@@ -81,8 +81,7 @@ struct Exchange {
 
   Lease lease;
   std::unique_ptr<ResponseParser> parser;
-  std::string buffer; // what one read fills
-  std::string body;   // the whole body, once read() has it
+  std::string body; // the whole body, once read() has it
   bool body_read = false;
   bool finished = false; // the body is complete, or was given up: the lease is released
   bool leftover = false; // the server sent more than the response: not reusable
@@ -179,6 +178,7 @@ Task<> Exchange::start(TCPConnector& connector) {
 // One read from the socket, fed to the parser; at the end of the stream, the parser decides
 // whether the response was complete.
 Task<> Exchange::read_more() {
+  std::string& buffer = lease.connection().buffer;
   if (buffer.size() != read_size) buffer.resize(read_size);
   const std::size_t n = co_await receive();
   if (n == 0) {
@@ -192,6 +192,7 @@ Task<> Exchange::read_more() {
 
 Task<std::size_t> Exchange::receive() {
   StreamReader& reader = lease.connection().reader;
+  std::string& buffer = lease.connection().buffer;
   const std::optional<TimePoint> read_deadline = from_now(timeout.sock_read);
   Timeout scope(earliest(deadline, read_deadline));
   try {
