@@ -272,6 +272,14 @@ HostCounts counts_for(std::string_view stats, std::string_view host) {
   return counts;
 }
 
+std::string pattern(std::size_t n) {
+  std::string text;
+  text.reserve(n + 10);
+  while (text.size() < n) text += "0123456789";
+  text.resize(n);
+  return text;
+}
+
 int nginx_accepts(std::string_view status) {
   // "Active connections: 1 \nserver accepts handled requests\n 3 3 3 \n..."
   const std::size_t at = status.find("requests\n");

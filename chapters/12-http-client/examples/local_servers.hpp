@@ -4,6 +4,7 @@
 // end.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -65,6 +66,9 @@ struct HostCounts {
 
 /// The counts for `host` ("127.0.0.2") in a /stats answer; zeros if it has none.
 HostCounts counts_for(std::string_view stats, std::string_view host);
+
+/// What the aiohttp application's /bytes/N and /chunked/N send: "0123456789" repeated, N bytes.
+std::string pattern(std::size_t n);
 
 /// nginx's stub_status "accepts" figure: connections it has accepted since it started.
 int nginx_accepts(std::string_view status);

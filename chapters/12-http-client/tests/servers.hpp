@@ -6,10 +6,12 @@
 
 #include "aio/clock.hpp"
 #include "aio/epoll_selector.hpp"
+#include "aio/http/errors.hpp"
 #include "aio/http/session.hpp"
 #include "aio/run.hpp"
 #include "aio/task.hpp"
 
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -22,10 +24,34 @@ T run_io(aio::Task<T> main, aio::Clock& clock = aio::steady_clock()) {
   return aio::run(std::move(main), {.clock = &clock, .selector = &selector});
 }
 
-/// The body of GET `url`, read with `session`.
-inline aio::Task<std::string> body_of(aio::http::ClientSession& session, std::string url) {
-  aio::http::Response response = co_await session.get(std::move(url));
+/// The body of GET `url` with `options`, read with `session`.
+inline aio::Task<std::string> body_of(aio::http::ClientSession& session, std::string url,
+                                      aio::http::RequestOptions options) {
+  aio::http::Response response = co_await session.get(std::move(url), std::move(options));
   co_return co_await response.read();
+}
+
+/// The same with no options.
+inline aio::Task<std::string> body_of(aio::http::ClientSession& session, std::string url) {
+  return body_of(session, std::move(url), aio::http::RequestOptions());
+}
+
+/// What `task` threw: "payload: ", "invalid: ", "connection: " or "other: " and the message;
+/// "no error" if it threw nothing.
+template <class T>
+aio::Task<std::string> error_of(aio::Task<T> task) {
+  try {
+    co_await std::move(task);
+  } catch (const aio::http::ClientPayloadError& error) {
+    co_return std::string("payload: ") + error.what();
+  } catch (const aio::http::InvalidResponse& error) {
+    co_return std::string("invalid: ") + error.what();
+  } catch (const aio::http::ClientConnectionError& error) {
+    co_return std::string("connection: ") + error.what();
+  } catch (const std::exception& error) {
+    co_return std::string("other: ") + error.what();
+  }
+  co_return "no error";
 }
 
 /// The aiohttp application's counters for `host` ("127.0.0.1", or "all"), asked on 127.0.0.9.

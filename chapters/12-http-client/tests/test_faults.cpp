@@ -19,29 +19,11 @@ using aio::demos::LocalServers;
 using aio::http::ClientSession;
 using aio::http::Response;
 using Catch::Matchers::Contains;
+using test12::body_of;
+using test12::error_of;
 using test12::run_io;
 
 namespace {
-
-// The error `task` threw: its type's family and message.
-template <class T>
-Task<std::string> error_of(Task<T> task) {
-  try {
-    co_await std::move(task);
-  } catch (const aio::http::ClientPayloadError& error) {
-    co_return std::string("payload: ") + error.what();
-  } catch (const aio::http::InvalidResponse& error) {
-    co_return std::string("invalid: ") + error.what();
-  } catch (const aio::http::ClientConnectionError& error) {
-    co_return std::string("connection: ") + error.what();
-  }
-  co_return "no error";
-}
-
-Task<std::string> read_all(ClientSession& session, std::string url) {
-  Response response = co_await session.get(std::move(url));
-  co_return co_await response.read();
-}
 
 // A server of our own that answers every request with `answer` and closes: for answers no
 // real server would send.
@@ -56,7 +38,7 @@ Task<std::string> answered_with(std::string answer) {
   aio::Server server = co_await aio::start_server(handler, "127.0.0.1", 0);
   const std::string url = "http://127.0.0.1:" + std::to_string(server.sockets().at(0).port) + "/";
   ClientSession session;
-  const std::string error = co_await error_of(read_all(session, url));
+  const std::string error = co_await error_of(body_of(session, url));
   CHECK(session.connector().stats().open == 0);
   co_await session.close();
   server.close();
@@ -71,11 +53,11 @@ AIO_TEST_CASE("Faults: a server that drops the connection mid-body: an error, an
   LocalServers servers;
   const auto main = [&servers]() -> Task<> {
     ClientSession session;
-    const std::string error = co_await error_of(read_all(session, servers.app("/drop?after=5000")));
+    const std::string error = co_await error_of(body_of(session, servers.app("/drop?after=5000")));
     CHECK_THAT(error, Contains("payload: the server closed the connection before the body was complete") &&
                           Contains("of the 100000 announced"));
     CHECK(session.connector().stats().open == 0);
-    const std::string next = co_await read_all(session, servers.app("/bytes/4"));
+    const std::string next = co_await body_of(session, servers.app("/bytes/4"));
     CHECK(next == "0123");
     co_await session.close();
   };

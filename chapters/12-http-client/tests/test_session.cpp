@@ -17,33 +17,13 @@
 using aio::Task;
 using aio::demos::HostCounts;
 using aio::demos::LocalServers;
+using aio::demos::pattern;
 using aio::http::ClientSession;
 using aio::http::Response;
 using Catch::Matchers::Contains;
 using test12::body_of;
+using test12::error_of;
 using test12::run_io;
-
-namespace {
-
-std::string pattern(std::size_t n) {
-  std::string text;
-  while (text.size() < n) text += "0123456789";
-  text.resize(n);
-  return text;
-}
-
-// What `task` threw, as text ("" if it threw nothing).
-template <class T>
-Task<std::string> error_of(Task<T> task) {
-  try {
-    co_await std::move(task);
-  } catch (const std::exception& error) {
-    co_return error.what();
-  }
-  co_return std::string();
-}
-
-} // namespace
 
 AIO_TEST_CASE("ClientSession: a GET's status, headers and body", "[ch12][session]") {
   LocalServers servers;

@@ -29,6 +29,7 @@ using aio::http::ClientTimeout;
 using aio::http::RequestOptions;
 using aio::http::Response;
 using Catch::Matchers::Contains;
+using test12::body_of;
 using test12::run_io;
 using namespace std::chrono_literals;
 
@@ -84,11 +85,6 @@ Task<std::string> timeout_of(Task<T> task) {
   co_return "no timeout";
 }
 
-Task<std::string> read_all(ClientSession& session, std::string url, RequestOptions options) {
-  Response response = co_await session.get(std::move(url), std::move(options));
-  co_return co_await response.read();
-}
-
 } // namespace
 
 AIO_TEST_CASE("ClientTimeout: connect gives up on a host that never answers the handshake", "[ch12][timeouts]") {
@@ -109,7 +105,7 @@ AIO_TEST_CASE("ClientTimeout: connect also bounds the wait for a slot of the poo
   LocalServers servers;
   const auto main = [&servers]() -> Task<> {
     ClientSession session({.connector = {.limit = 1}});
-    Task<std::string> holder = aio::create_task(read_all(session, servers.app("/hold/1"), RequestOptions()));
+    Task<std::string> holder = aio::create_task(body_of(session, servers.app("/hold/1")));
     while (session.connector().stats().open == 0) co_await aio::sleep(0s); // until it has the one slot
     const std::string error =
         co_await timeout_of(session.get(servers.app("/bytes/1"), with_timeout({.connect = 100ms})));
@@ -128,7 +124,7 @@ AIO_TEST_CASE("ClientTimeout: sock_read catches a body that goes quiet", "[ch12]
     ClientSession session;
     // A chunk every 2 s: the first comes, then nothing for longer than 300 ms.
     const std::string error = co_await timeout_of(
-        read_all(session, servers.app("/slow?chunks=3&delay=2"), with_timeout({.sock_read = 300ms})));
+        body_of(session, servers.app("/slow?chunks=3&delay=2"), with_timeout({.sock_read = 300ms})));
     CHECK_THAT(error, Contains("reading from http://127.0.0.1:") && Contains("(the sock_read timeout)"));
     CHECK(session.connector().stats().open == 0); // half-read: closed, never pooled
     co_await session.close();
@@ -140,13 +136,13 @@ AIO_TEST_CASE("ClientTimeout: total bounds the whole request, its body included"
   LocalServers servers;
   const auto main = [&servers]() -> Task<> {
     ClientSession session({.timeout = {.total = 400ms}});
-    const std::string slow_answer = co_await timeout_of(read_all(session, servers.app("/delay/3"), RequestOptions()));
+    const std::string slow_answer = co_await timeout_of(body_of(session, servers.app("/delay/3")));
     CHECK_THAT(slow_answer, Contains("took longer than its total timeout (0.4 s)"));
     // Each chunk comes within 300 ms, but all of them take more than the total.
     const std::string slow_body = co_await timeout_of(
-        read_all(session, servers.app("/slow?chunks=10&delay=0.1"), with_timeout({.total = 400ms, .sock_read = 1s})));
+        body_of(session, servers.app("/slow?chunks=10&delay=0.1"), with_timeout({.total = 400ms, .sock_read = 1s})));
     CHECK_THAT(slow_body, Contains("total timeout (0.4 s)"));
-    const std::string fast = co_await read_all(session, servers.app("/delay/0.01"), RequestOptions());
+    const std::string fast = co_await body_of(session, servers.app("/delay/0.01"));
     CHECK(fast == "slept 0.01");
     co_await session.close();
   };
@@ -160,14 +156,13 @@ AIO_TEST_CASE("ClientTimeout: aio::wait_for around a request cancels it cleanly,
     ClientSession session({.connector = {.limit = 1}});
     bool timed_out = false;
     try {
-      co_await aio::wait_for(read_all(session, servers.app("/slow?chunks=5&delay=1"), RequestOptions()), 300ms);
+      co_await aio::wait_for(body_of(session, servers.app("/slow?chunks=5&delay=1")), 300ms);
     } catch (const aio::TimeoutError&) {
       timed_out = true;
     }
     CHECK(timed_out);
     CHECK(session.connector().stats().open == 0);
-    const std::string next =
-        co_await read_all(session, servers.app("/bytes/3"), RequestOptions()); // the one slot is free
+    const std::string next = co_await body_of(session, servers.app("/bytes/3")); // the one slot is free
     CHECK(next == "012");
     co_await session.close();
   };

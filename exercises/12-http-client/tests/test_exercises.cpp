@@ -30,6 +30,7 @@
 
 using aio::Task;
 using aio::demos::LocalServers;
+using aio::demos::pattern;
 using aio::http::ClientSession;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
@@ -43,13 +44,6 @@ T run_io(Task<T> main) {
 }
 
 aio::TimePoint now() { return aio::EventLoop::get_running_loop().time(); }
-
-std::string pattern(std::size_t n) {
-  std::string text;
-  while (text.size() < n) text += "0123456789";
-  text.resize(n);
-  return text;
-}
 
 // A file name of this test's own, in the build tree.
 std::string scratch(const char* name) {
