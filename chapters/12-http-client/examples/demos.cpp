@@ -146,11 +146,12 @@ Task<> crawl_site(std::string root, int workers) {
   for (int i = 0; i < workers; ++i) crew.push_back(create_task(worker(crawl, session)));
   co_await crawl.todo.join(); // every URL put in has been done
   for (Task<>& task : crew) task.cancel();
-  co_await gather_settled(std::move(crew)); // they end at their get(), cancelled
+  co_await gather_settled(std::move(crew));                         // they end at their get(), cancelled
+  const std::size_t connections = session.connector().stats().open; // every one idle now, kept for reuse
   co_await session.close();
   std::cout << crawl.seen.size() << " URLs: " << crawl.pages << " pages, " << crawl.redirects << " redirects, "
             << crawl.broken << " broken, " << workers << " workers (at most " << crawl.most_in_flight
-            << " fetching at once), " << session.connector().stats().open << " connections left open, "
+            << " fetching at once) over " << connections << " kept-alive connections, "
             << fixed(seconds_since(start), 2) << " s\n";
 }
 // [crawler]

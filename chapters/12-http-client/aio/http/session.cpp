@@ -97,13 +97,15 @@ struct Exchange {
   void complete_if_done() noexcept {
     if (!finished && parser->done()) finish(parser->keep_alive() && !leftover);
   }
-  [[noreturn]] void timed_out(bool total, const char* during) const {
-    if (total)
+  // Throws the ServerTimeoutError of a scope that expired: the total deadline's if it came
+  // first (or was the only one), else that of the step's own `limit`, named `which`.
+  [[noreturn]] void timed_out(std::optional<TimePoint> step_deadline, const char* during, const char* which,
+                              std::optional<Duration> limit) const {
+    if (!step_deadline || (deadline && *deadline <= *step_deadline))
       throw ServerTimeoutError("the request to " + url.to_string() + " took longer than its total timeout (" +
                                seconds(*timeout.total) + ")");
-    throw ServerTimeoutError(std::string(during) + " " + url.to_string() + " took longer than " +
-                             seconds(during[0] == 'c' ? *timeout.connect : *timeout.sock_read) + " (the " +
-                             (during[0] == 'c' ? "connect" : "sock_read") + " timeout)");
+    throw ServerTimeoutError(std::string(during) + " " + url.to_string() + " took longer than " + seconds(*limit) +
+                             " (the " + which + " timeout)");
   }
 };
 // [exchange]
@@ -133,7 +135,7 @@ Task<> Exchange::start(TCPConnector& connector) {
         scope.end();
       } catch (const CancelledError&) {
         if (!scope.end()) throw;
-        timed_out(!connect_deadline || (deadline && *deadline <= *connect_deadline), "connecting to");
+        timed_out(connect_deadline, "connecting to", "connect", timeout.connect);
       } catch (...) {
         scope.end();
         throw;
@@ -151,7 +153,7 @@ Task<> Exchange::start(TCPConnector& connector) {
           scope.end();
         } catch (const CancelledError&) {
           if (!scope.end()) throw;
-          timed_out(true, "");
+          timed_out(std::nullopt, "", "", std::nullopt);
         } catch (const OSError& error) {
           scope.end();
           throw ServerDisconnectedError("the connection to " + url.authority() + " broke while the request was sent (" +
@@ -201,7 +203,7 @@ Task<std::size_t> Exchange::receive() {
     co_return n;
   } catch (const CancelledError&) {
     if (!scope.end()) throw;
-    timed_out(!read_deadline || (deadline && *deadline <= *read_deadline), "reading from");
+    timed_out(read_deadline, "reading from", "sock_read", timeout.sock_read);
   } catch (const OSError& error) {
     scope.end();
     throw ServerDisconnectedError("the connection to " + url.authority() + " broke (" + error.what() + ")");
