@@ -191,6 +191,7 @@ LocalServers::LocalServers(ServerSet which) {
 LocalServers::~LocalServers() {
   stop(app_);
   stop(nginx_);
+  if (!app_.log.empty()) ::unlink(app_.log.c_str()); // (nginx's logs go with its directory)
   if (!prefix_.empty()) {
     std::error_code ignored;
     std::filesystem::remove_all(prefix_, ignored);
@@ -249,7 +250,6 @@ void LocalServers::stop(Child& child) noexcept {
   int status = 0;
   while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {}
   child.pid = -1;
-  if (!child.log.empty() && child.log.find("/nginx-") == std::string::npos) ::unlink(child.log.c_str());
 }
 
 std::string LocalServers::app(std::string_view path, int host) const {

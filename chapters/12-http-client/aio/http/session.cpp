@@ -218,11 +218,8 @@ Task<Response> send(std::shared_ptr<SessionState> session, std::string method, s
   if (session->closed) throw ClientConnectionError("the session is closed: no new request can start");
   if (!is_token(method)) throw std::invalid_argument("'" + method + "' is not an HTTP method");
   Url url = Url::parse(url_text);
-  Headers headers = session->options.headers;
+  Headers headers = session->options.headers; // the defaults among them (see ClientSession's constructor)
   for (const auto& [name, value] : options.headers.items()) headers.set(name, value);
-  if (!headers.contains("User-Agent")) headers.add("User-Agent", "aio-course/1.0");
-  if (!headers.contains("Accept")) headers.add("Accept", "*/*");
-  if (!headers.contains("Accept-Encoding")) headers.add("Accept-Encoding", "gzip, deflate");
   for (const auto& [name, value] : headers.items())
     if (!is_token(name) || !safe_value(value))
       throw std::invalid_argument("header '" + name + "' has a name or value that would break the request");
@@ -360,23 +357,33 @@ Task<std::string> Response::text() { return read(); }
 
 // --- ClientSession ---------------------------------------------------------------------------
 
+namespace {
+// The session's headers, with what every request sends unless told otherwise.
+SessionOptions with_default_headers(SessionOptions options) {
+  Headers& headers = options.headers;
+  if (!headers.contains("User-Agent")) headers.add("User-Agent", "aio-course/1.0");
+  if (!headers.contains("Accept")) headers.add("Accept", "*/*");
+  if (!headers.contains("Accept-Encoding")) headers.add("Accept-Encoding", "gzip, deflate");
+  return options;
+}
+} // namespace
+
 ClientSession::ClientSession(SessionOptions options, Origin origin)
     : state_(std::make_shared<detail::SessionState>(
-          detail::SessionState{options, TCPConnector(options.connector), origin, false})) {}
+          detail::SessionState{with_default_headers(options), TCPConnector(options.connector), origin, false})) {}
 ClientSession::ClientSession(Origin origin) : ClientSession(SessionOptions(), origin) {}
 ClientSession::ClientSession(ClientSession&&) noexcept = default;
 ClientSession& ClientSession::operator=(ClientSession&& other) noexcept {
   if (this != &other) {
-    if (state_ && !state_->closed) {
-      state_->closed = true;
-      state_->connector.close_now();
-    }
+    drop();
     state_ = std::move(other.state_);
   }
   return *this;
 }
 
-ClientSession::~ClientSession() {
+ClientSession::~ClientSession() { drop(); }
+
+void ClientSession::drop() noexcept {
   if (state_ == nullptr || state_->closed) return;
   // Dropped open while an exception unwinds: that exception is the news, not this.
   if (std::uncaught_exceptions() == 0)

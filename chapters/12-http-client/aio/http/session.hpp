@@ -144,6 +144,7 @@ public:
   const TCPConnector& connector() const noexcept;
 
 private:
+  void drop() noexcept; // reported if still open, then closed
   std::shared_ptr<detail::SessionState> state_;
 };
 // [session]
